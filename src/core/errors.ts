@@ -1,0 +1,196 @@
+/**
+ * Stable identifiers of the errors this library raises (the `code` of every error but
+ * {@link WebSocketCloseError}, whose `code` is the close status code). Tests and callers
+ * match on these, never on message text.
+ */
+export const ErrorCode = {
+  ConnectionClosed: 'ERR_CONNECTION_CLOSED',
+  Handshake: 'ERR_HANDSHAKE',
+  Dial: 'ERR_DIAL',
+  InvalidUrl: 'ERR_INVALID_URL',
+  InvalidCloseCode: 'ERR_INVALID_CLOSE_CODE',
+  InvalidCloseReason: 'ERR_INVALID_CLOSE_REASON',
+  InvalidMessage: 'ERR_INVALID_MESSAGE',
+  Unsupported: 'ERR_UNSUPPORTED',
+  InvalidOptions: 'ERR_INVALID_OPTIONS',
+  EngineStart: 'ERR_ENGINE_START',
+  EngineStop: 'ERR_ENGINE_STOP',
+  EngineState: 'ERR_ENGINE_STATE',
+  Callback: 'ERR_CALLBACK',
+} as const;
+
+/** One of the {@link ErrorCode} strings. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Root of every error this library raises. Each subclass sets `name` and a stable `code`
+ * and keeps the underlying error as `cause`.
+ */
+export class WscEngineError extends Error {
+  /** Stable identifier: an {@link ErrorCode}, or a close status code for {@link WebSocketCloseError}. */
+  readonly code: ErrorCode | number;
+
+  constructor(code: ErrorCode | number, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The connection closed: a close frame was received (its code and reason), or the
+ * connection was lost without one (`1006`), or the close frame carried no code (`1005`).
+ * `read()` rejects with it when the connection ends.
+ *
+ * @example
+ * ```ts
+ * try { await adapter.read(); } catch (e) {
+ *   if (e instanceof WebSocketCloseError && e.code === StatusCode.GoingAway) reconnect();
+ * }
+ * ```
+ */
+export class WebSocketCloseError extends WscEngineError {
+  /** The close status code received (or 1005 / 1006 as above). */
+  declare readonly code: number;
+  /** The close reason, `''` if none. */
+  readonly reason: string;
+
+  constructor(code: number, reason = '', options?: { cause?: unknown }) {
+    super(code, `connection has been closed: ${code} - ${reason}`, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * An operation needs a connection and there is none: never dialled, or already closed.
+ * `close()` on a closed connection rejects with it.
+ */
+export class ConnectionClosedError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.ConnectionClosed;
+
+  constructor(
+    message = 'no open connection: dial first, or the connection is already closed',
+    options?: { cause?: unknown },
+  ) {
+    super(ErrorCode.ConnectionClosed, message, options);
+  }
+}
+
+/** The server answered the upgrade request with something other than `101 Switching Protocols`. */
+export class HandshakeError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.Handshake;
+  /** HTTP status of the answer (e.g. 401, 404, 503); `0` where the library hides it. */
+  readonly status: number;
+  /** Response headers, lower-case names; `{}` where the library hides them. */
+  readonly headers: Record<string, string | string[] | undefined>;
+  /** The first bytes (at most 1 KiB) of the response body, decoded as UTF-8. */
+  readonly body: string;
+
+  constructor(
+    status: number,
+    headers: Record<string, string | string[] | undefined> = {},
+    body = '',
+    options?: { cause?: unknown; message?: string },
+  ) {
+    super(
+      ErrorCode.Handshake,
+      options?.message ?? `handshake failed: server answered ${status} instead of 101`,
+      options,
+    );
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+}
+
+/** The connection could not be established (refused, unreachable, DNS, TLS); `cause` says why. */
+export class DialError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.Dial;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Dial, message, options);
+  }
+}
+
+/** Codes of {@link InvalidArgumentError}. */
+export type InvalidArgumentCode =
+  | typeof ErrorCode.InvalidUrl
+  | typeof ErrorCode.InvalidCloseCode
+  | typeof ErrorCode.InvalidCloseReason
+  | typeof ErrorCode.InvalidMessage;
+
+/**
+ * A call got an argument it cannot use: a URL that is not `ws:`/`wss:`, a close code that
+ * may not be sent, a close reason over 123 UTF-8 bytes, a message of the wrong type. The
+ * message says what was wrong and how to fix it; nothing was sent.
+ */
+export class InvalidArgumentError extends WscEngineError {
+  declare readonly code: InvalidArgumentCode;
+  constructor(code: InvalidArgumentCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * The adapter cannot do this with the library it wraps (e.g. ping over the WHATWG API).
+ * Raised instead of a silent no-op.
+ */
+export class UnsupportedOperationError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.Unsupported;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Unsupported, message, options);
+  }
+}
+
+/** A constructor got bad options. `issues` lists every problem found, not just the first. */
+export class InvalidOptionsError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.InvalidOptions;
+  /** One line per problem, each naming the option and what is expected. */
+  readonly issues: string[];
+  constructor(issues: string[], subject = 'options') {
+    super(ErrorCode.InvalidOptions, `invalid ${subject}:\n  - ${issues.join('\n  - ')}`);
+    this.issues = issues;
+  }
+}
+
+/** `engine.start()` failed; `cause` is the dial error, the `onOpen` error, or the timeout/abort reason. */
+export class EngineStartError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.EngineStart;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.EngineStart, message, options);
+  }
+}
+
+/** `engine.stop()` did not finish within `stopTimeoutMs` or its signal aborted; `cause` says which. */
+export class EngineStopError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.EngineStop;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.EngineStop, message, options);
+  }
+}
+
+/** An engine method was called in a state that does not allow it (e.g. `start()` while started). */
+export class EngineStateError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.EngineState;
+  constructor(message: string) {
+    super(ErrorCode.EngineState, message);
+  }
+}
+
+/**
+ * A user callback threw or rejected. The engine reports it (an `onMessage` failure goes to
+ * `onReadError` wrapped in this) instead of crashing; `callback` names the callback and
+ * `cause` is what it threw.
+ */
+export class CallbackError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.Callback;
+  /** The callback that failed, e.g. `'onMessage'`. */
+  readonly callback: string;
+  constructor(callback: string, cause: unknown) {
+    super(ErrorCode.Callback, `${callback} failed: ${describe(cause)}`, { cause });
+    this.callback = callback;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

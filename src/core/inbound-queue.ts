@@ -1,0 +1,151 @@
+import { noop, onAbort } from './abort.js';
+import type { Message } from './message.js';
+
+/** Bounds of an {@link InboundQueue}. */
+export interface InboundQueueLimits {
+  /** Pause the source once this many messages wait. Default 1024. */
+  maxMessages?: number;
+  /** Pause the source once this many bytes wait (string length counts as bytes). Default 16 MiB. */
+  maxBytes?: number;
+}
+
+/** Defaults of {@link InboundQueueLimits}. */
+export const INBOUND_QUEUE_DEFAULTS = Object.freeze({ maxMessages: 1024, maxBytes: 16 * 1024 * 1024 });
+
+interface Waiter {
+  resolve(message: Message): void;
+  reject(error: unknown): void;
+  off(): void;
+}
+
+/**
+ * The inbound side of an adapter: messages the socket delivered and `read` calls waiting
+ * for them, matched in order, exactly once. When more than the limits wait, `pause` is
+ * called so the socket stops reading (TCP back-pressure reaches the server); `resume` is
+ * called once the queue has drained to half. After `end(error)`, queued messages are
+ * still delivered and then every read rejects with `error`.
+ *
+ * Adapters feed it from their library's events; it owns no socket and no timer.
+ */
+export class InboundQueue {
+  private ring: (Message | undefined)[] = new Array(16);
+  private head = 0;
+  private count = 0;
+  private bytes = 0;
+  private readonly waiters: Waiter[] = [];
+  private paused = false;
+  private ended: { error: unknown } | undefined;
+  private readonly maxMessages: number;
+  private readonly maxBytes: number;
+
+  constructor(
+    limits: InboundQueueLimits = {},
+    private readonly pause: () => void = noop,
+    private readonly resume: () => void = noop,
+  ) {
+    this.maxMessages = limits.maxMessages ?? INBOUND_QUEUE_DEFAULTS.maxMessages;
+    this.maxBytes = limits.maxBytes ?? INBOUND_QUEUE_DEFAULTS.maxBytes;
+  }
+
+  /** Messages waiting to be read. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Whether the source is paused because the queue is full. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Whether `end()` was called. */
+  get isEnded(): boolean {
+    return this.ended !== undefined;
+  }
+
+  /** Hands a message to the oldest waiting read, or queues it. Ignored after `end()`. */
+  push(message: Message): void {
+    if (this.ended) return;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.off();
+      waiter.resolve(message);
+      return;
+    }
+    if (this.count === this.ring.length) this.grow();
+    this.ring[(this.head + this.count) & (this.ring.length - 1)] = message;
+    this.count++;
+    this.bytes += sizeOf(message);
+    if (!this.paused && (this.count >= this.maxMessages || this.bytes >= this.maxBytes)) {
+      this.paused = true;
+      this.pause();
+    }
+  }
+
+  /** Takes the oldest queued message without waiting, or `undefined`. */
+  shift(): Message | undefined {
+    if (this.count === 0) return undefined;
+    const message = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) & (this.ring.length - 1);
+    this.count--;
+    this.bytes -= sizeOf(message);
+    if (this.paused && this.count <= this.maxMessages >> 1 && this.bytes <= this.maxBytes / 2) {
+      this.paused = false;
+      if (!this.ended) this.resume();
+    }
+    return message;
+  }
+
+  /**
+   * The next message: a queued one at once, else the next to arrive. Rejects with the end
+   * error once the queue is ended and empty, or with `signal.reason` (taking no message).
+   */
+  read(signal?: AbortSignal): Promise<Message> {
+    const message = this.shift();
+    if (message) return Promise.resolve(message);
+    if (this.ended) return Promise.reject(this.ended.error);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<Message>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, off: noop };
+      waiter.off = onAbort(signal, (reason) => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(reason);
+      });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Ends the queue: waiting reads reject with `error` at once; queued messages are still
+   * delivered unless `dropQueued` (a local `close()` drops them), then reads reject with
+   * `error`. Only the first call counts.
+   */
+  end(error: unknown, dropQueued = false): void {
+    if (this.ended) return;
+    this.ended = { error };
+    if (dropQueued) this.clear();
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.off();
+      waiter.reject(error);
+    }
+  }
+
+  private clear(): void {
+    this.ring = new Array(16);
+    this.head = 0;
+    this.count = 0;
+    this.bytes = 0;
+  }
+
+  private grow(): void {
+    const next: (Message | undefined)[] = new Array(this.ring.length * 2);
+    for (let i = 0; i < this.count; i++) next[i] = this.ring[(this.head + i) & (this.ring.length - 1)];
+    this.ring = next;
+    this.head = 0;
+  }
+}
+
+function sizeOf(message: Message): number {
+  return typeof message.data === 'string' ? message.data.length : message.data.byteLength;
+}

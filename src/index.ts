@@ -1,0 +1,6 @@
+/**
+ * `wscengine`: core types, constants, errors, the adapter contract and the engine.
+ * Imports nothing Node-specific, so it bundles for browsers.
+ * @packageDocumentation
+ */
+export * from './core/index.js';
