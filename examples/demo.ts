@@ -1,33 +1,75 @@
-// Interim demo (replaced by the engine demo): an embedded ws server on 127.0.0.1 and a
-// client whose inbound messages go through wscengine's bounded InboundQueue.
-import { WebSocket, WebSocketServer } from 'ws';
-import { InboundQueue, MessageType } from '../src/index.js';
+// `npm start`: the engine, live, on an embedded echo server. It connects, exchanges
+// messages, survives the server being killed and restarted (watch the reconnect and the
+// retry count), then stops cleanly and the process exits by itself.
+import { WsAdapter } from '../src/adapters/ws/index.js';
+import { MessageType, WebSocketEngine } from '../src/index.js';
+import { startEchoServer } from '../src/testing/index.js';
 
-const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-await new Promise<void>((resolve) => server.once('listening', resolve));
-server.on('connection', (socket) =>
-  socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })),
-);
-const { port } = server.address() as { port: number };
-console.log(`echo server on ws://127.0.0.1:${port}`);
+const t0 = Date.now();
+const log = (what: string) => console.log(`${String(Date.now() - t0).padStart(5)} ms  ${what}`);
+const short = (id: string) => id.slice(0, 8);
 
-const client = new WebSocket(`ws://127.0.0.1:${port}`);
-const queue = new InboundQueue(
-  {},
-  () => client.pause(),
-  () => client.resume(),
-);
-client.on('message', (data, isBinary) =>
-  queue.push(
-    isBinary
-      ? { type: MessageType.Binary, data: data as Buffer }
-      : { type: MessageType.Text, data: String(data) },
-  ),
-);
-await new Promise((resolve) => client.once('open', resolve));
-for (const word of ['hello', 'from', 'wscengine']) client.send(word);
-for (let i = 0; i < 3; i++) console.log('echoed:', (await queue.read()).data);
-client.close(1000, 'done');
-await new Promise((resolve) => client.once('close', resolve));
-server.close();
-console.log('demo finished');
+let server = await startEchoServer();
+const port = server.port;
+log(`echo server listening on ${server.url}`);
+
+let echoed = 0;
+let onEcho: (() => void) | undefined;
+const adapter = new WsAdapter();
+const engine = new WebSocketEngine({
+  url: server.url,
+  adapter,
+  readers: 2,
+  reconnect: { initialDelayMs: 200, maxDelayMs: 1_000 },
+  keepalive: { intervalMs: 2_000, timeoutMs: 1_000 },
+  client: {
+    async onOpen({ conn, restarting, sessionId }) {
+      log(`onOpen      session ${short(sessionId)} restarting=${restarting}`);
+      await conn.write(MessageType.Text, `hello from session ${short(sessionId)}`);
+    },
+    onMessage({ message, sessionId }) {
+      log(`onMessage   session ${short(sessionId)} echo: ${message.data}`);
+      echoed++;
+      onEcho?.();
+    },
+    onClose({ closeMessage, sessionId }) {
+      const why = closeMessage
+        ? `peer/network closed ${closeMessage.code} "${closeMessage.reason}"`
+        : 'engine closing';
+      log(`onClose     session ${short(sessionId)} (${why})`);
+    },
+    onRestartError({ error, retryCount }) {
+      log(`onRestartError retry #${retryCount}: ${(error as Error).message}`);
+    },
+    onReadError({ error }) {
+      log(`onReadError ${(error as Error).message}`);
+    },
+  },
+});
+
+const echoes = (n: number) =>
+  new Promise<void>((resolve) => {
+    onEcho = () => echoed >= n && resolve();
+    onEcho();
+  });
+
+await engine.start();
+await echoes(1);
+// Outside the callbacks, write through the adapter you gave the engine.
+for (const word of ['one', 'two', 'three']) await adapter.write(MessageType.Text, word);
+await echoes(4);
+// Let the session live past reconnect.minUptimeMs (1 s): a session that dies sooner counts
+// as a failed attempt, so a server that accepts and closes at once is not hammered.
+await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+log('killing the echo server: the engine sees the drop and starts reconnecting');
+await server.close();
+await new Promise((resolve) => setTimeout(resolve, 1_500));
+server = await startEchoServer({ port });
+log(`echo server back on port ${port}`);
+await echoes(5);
+
+log('stopping the engine');
+await engine.stop();
+await server.close();
+log(`stopped (isStarted=${engine.isStarted}) after ${echoed} echoes; the process now exits by itself`);

@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export * from './core/index.js';
+export * from './engine/index.js';
+export * from './otel/index.js';

@@ -57,6 +57,11 @@ export class InboundQueue {
     return this.paused;
   }
 
+  /** Whether the queue holds as many messages or bytes as its limits allow. */
+  get isFull(): boolean {
+    return this.count >= this.maxMessages || this.bytes >= this.maxBytes;
+  }
+
   /** Whether `end()` was called. */
   get isEnded(): boolean {
     return this.ended !== undefined;
@@ -75,7 +80,7 @@ export class InboundQueue {
     this.ring[(this.head + this.count) & (this.ring.length - 1)] = message;
     this.count++;
     this.bytes += sizeOf(message);
-    if (!this.paused && (this.count >= this.maxMessages || this.bytes >= this.maxBytes)) {
+    if (!this.paused && this.isFull) {
       this.paused = true;
       this.pause();
     }
@@ -101,10 +106,11 @@ export class InboundQueue {
    * error once the queue is ended and empty, or with `signal.reason` (taking no message).
    */
   read(signal?: AbortSignal): Promise<Message> {
+    // Checked first: an aborted call must not consume a message it will never deliver.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const message = this.shift();
     if (message) return Promise.resolve(message);
     if (this.ended) return Promise.reject(this.ended.error);
-    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Message>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, off: noop };
       waiter.off = onAbort(signal, (reason) => {
@@ -119,12 +125,19 @@ export class InboundQueue {
   /**
    * Ends the queue: waiting reads reject with `error` at once; queued messages are still
    * delivered unless `dropQueued` (a local `close()` drops them), then reads reject with
-   * `error`. Only the first call counts.
+   * `error`. Dropping resumes a paused source, so the peer's close frame can still be read.
+   * Only the first call counts.
    */
   end(error: unknown, dropQueued = false): void {
     if (this.ended) return;
     this.ended = { error };
-    if (dropQueued) this.clear();
+    if (dropQueued) {
+      this.clear();
+      if (this.paused) {
+        this.paused = false;
+        this.resume();
+      }
+    }
     for (const waiter of this.waiters.splice(0)) {
       waiter.off();
       waiter.reject(error);

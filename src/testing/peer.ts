@@ -9,8 +9,12 @@ export interface PeerConnection {
   readonly requestHeaders: Record<string, string | string[] | undefined>;
   /** The subprotocol the peer selected, `''` if none. */
   readonly protocol: string;
-  /** Sends a message to the adapter; resolves once written. */
-  send(message: Message): Promise<void>;
+  /**
+   * Sends a message to the adapter; resolves once written. With `fragments` > 1 a peer that
+   * can split messages sends it as that many frames (a continuation sequence); others may
+   * ignore the option.
+   */
+  send(message: Message, options?: { fragments?: number }): Promise<void>;
   /** Resolves with the next message the adapter sent, in order. */
   nextMessage(): Promise<Message>;
   /** Starts a close handshake from the peer's side with `code` and `reason`. */
@@ -19,6 +23,16 @@ export interface PeerConnection {
   drop(): void;
   /** When false, the peer stops answering pings (pongs never come). Default true. */
   answerPings(answer: boolean): void;
+  /**
+   * Optional: sends a ping frame and resolves when the adapter's pong arrives. The suite
+   * uses it to check that control frames never surface from `read`.
+   */
+  ping?(): Promise<void>;
+  /**
+   * Optional: stops reading from the transport, so the adapter's frames (its close frame
+   * included) go unanswered. The suite uses it to check the adapter's close timeout.
+   */
+  stopReading?(): void;
   /** Bytes the peer has queued for the adapter but not yet written (grows while the adapter is paused). */
   bufferedAmount(): number;
   /** Settles when the connection is closed, with the close code and reason the peer received (1005/1006 if none). */

@@ -83,6 +83,28 @@ describe('InboundQueue', () => {
     await assert.rejects(queue2.read(), (e) => e === error);
   });
 
+  it('a read whose signal already aborted takes no queued message', async () => {
+    const queue = new InboundQueue();
+    queue.push(text('kept'));
+    await assert.rejects(queue.read(AbortSignal.abort(new Error('gone'))), /gone/);
+    assert.equal((await queue.read()).data, 'kept');
+  });
+
+  it('end(error, true) resumes a paused source so the close handshake can be read', () => {
+    const events: string[] = [];
+    const queue = new InboundQueue(
+      { maxMessages: 2 },
+      () => events.push('pause'),
+      () => events.push('resume'),
+    );
+    queue.push(text('a'));
+    queue.push(text('b'));
+    assert.equal(queue.isFull, true);
+    queue.end(new Error('closed locally'), true);
+    assert.deepEqual(events, ['pause', 'resume']);
+    assert.equal(queue.isPaused, false);
+  });
+
   it('end(error, true) drops queued messages', async () => {
     const queue = new InboundQueue();
     queue.push(text('dropped'));

@@ -1,0 +1,192 @@
+import { onAbort, throwIfAborted } from '../../core/abort.js';
+import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
+import { ConnectionClosedError, DialError, UnsupportedOperationError } from '../../core/errors.js';
+import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
+import { StatusCode } from '../../core/status.js';
+import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
+import { WhatwgConnection } from './connection.js';
+import { type ResolvedWhatwgOptions, resolveOptions, type WhatwgWebSocketAdapterOptions } from './options.js';
+import type { WhatwgErrorEventLike, WhatwgWebSocketLike } from './types.js';
+
+const PING_UNSUPPORTED =
+  'ping is not possible with the WHATWG WebSocket API (it answers server pings but cannot send one): ' +
+  'disable the engine keepalive for this adapter and use an application-level heartbeat message, ' +
+  'or use a ping-capable adapter such as WsAdapter (wscengine/adapters/ws) on Node';
+
+/**
+ * Adapter over any WHATWG `WebSocket` constructor: browsers, Deno, Bun, Node >= 22's
+ * global, or undici's on Node 20. Imports nothing Node-specific.
+ *
+ * Where the WHATWG API falls short of the adapter contract it fails clearly instead:
+ * - `ping()` rejects with `UnsupportedOperationError` (the API cannot send pings).
+ * - `dial()` resolves with status 101 and `headers: {}`, and rejects with `DialError`
+ *   for both a refused connection and a non-101 answer (the API does not tell them apart).
+ * - The socket cannot be paused: a full inbound queue fails the connection (see
+ *   `inboundOverflow`).
+ * - Close codes 1001-1014 go out as 1000 with the given reason (WHATWG `close()` throws
+ *   for them); locally the close still reports the caller's code.
+ * - `write()` resolves once the message is queued in the runtime's send buffer; see
+ *   {@link WhatwgWebSocketAdapter.bufferedAmount}.
+ *
+ * @example
+ * ```ts
+ * import { WhatwgWebSocketAdapter } from 'wscengine/adapters/whatwg';
+ * import { WebSocket } from 'undici'; // Node 20 only; elsewhere omit the option
+ *
+ * const adapter = new WhatwgWebSocketAdapter({ WebSocket, protocols: ['chat.v1'] });
+ * await adapter.dial(new URL('wss://example.com/socket'));
+ * await adapter.write(MessageType.Text, 'hello');
+ * const reply = await adapter.read({ signal: AbortSignal.timeout(5_000) });
+ * await adapter.close(StatusCode.NormalClosure, 'done');
+ * ```
+ */
+export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
+  private readonly options: ResolvedWhatwgOptions;
+  private current: WhatwgConnection | undefined;
+  // The queue outlives its socket so reads can still drain it and then see the close.
+  private queue: WhatwgConnection['queue'] | undefined;
+
+  /** @throws InvalidOptionsError listing every bad option, or when no `WebSocket` is available. */
+  constructor(options: WhatwgWebSocketAdapterOptions = {}) {
+    this.options = resolveOptions(options);
+  }
+
+  /**
+   * Bytes handed to `write()` that the runtime has not yet sent; `0` without a connection.
+   * Poll it to apply back-pressure on writes, which the WHATWG API does not signal.
+   */
+  get bufferedAmount(): number {
+    return this.current?.ws.bufferedAmount ?? 0;
+  }
+
+  /**
+   * Opens a socket and resolves on its `open` event. Status is always 101 and headers `{}`:
+   * the WHATWG API exposes neither.
+   * @throws DialError when the socket fails before opening: refused, unreachable, TLS, or a
+   *   non-101 answer, which the WHATWG API reports identically.
+   */
+  async dial(target: URL, options: CallOptions = {}): Promise<HandshakeResponse> {
+    const url = validateWebSocketUrl(target);
+    const previous = this.current;
+    this.queue = undefined;
+    if (previous) await previous.shutdown(StatusCode.NormalClosure, '', true);
+    throwIfAborted(options.signal);
+    const connection = this.connect(url);
+    await waitForOpen(connection, url, options.signal);
+    const replaced = this.current;
+    this.current = connection;
+    this.queue = connection.queue;
+    // A concurrent dial may have opened meanwhile: one connection per adapter, the last wins.
+    replaced?.shutdown(StatusCode.NormalClosure, '', true);
+    return {
+      status: 101,
+      headers: {},
+      protocol: connection.ws.protocol,
+      extensions: connection.ws.extensions,
+    };
+  }
+
+  /**
+   * Closes with `code` and `reason` and resolves once the close handshake finished, or
+   * after `closeTimeoutMs`, or as soon as `signal` aborts (the socket is then dropped;
+   * an already-aborted signal still sends the close). Codes 1001-1014 go out as 1000.
+   */
+  async close(code: number, reason = '', options: CallOptions = {}): Promise<void> {
+    validateClose(code, reason);
+    const connection = this.current;
+    if (!connection) throw new ConnectionClosedError();
+    await connection.shutdown(code, reason, true, options.signal);
+  }
+
+  /** Always rejects with `UnsupportedOperationError`: the WHATWG API cannot send pings. */
+  async ping(_options: CallOptions = {}): Promise<void> {
+    throw new UnsupportedOperationError(PING_UNSUPPORTED);
+  }
+
+  /**
+   * The next message, queued or to come. After the connection closes, queued messages are
+   * still delivered (unless a local `close()` dropped them), then it rejects with
+   * `WebSocketCloseError`.
+   */
+  async read(options: CallOptions = {}): Promise<Message> {
+    if (!this.queue) throw new ConnectionClosedError();
+    return this.queue.read(options.signal);
+  }
+
+  /** A message already queued, or `undefined` without waiting. */
+  readQueued(): Message | undefined {
+    return this.queue?.shift();
+  }
+
+  /**
+   * Queues one message in the runtime's send buffer (the WHATWG API reports no completion),
+   * synchronously, so concurrent writes keep their call order.
+   */
+  async write(type: MessageType, data: string | Uint8Array, options: CallOptions = {}): Promise<void> {
+    validateMessage(type, data);
+    throwIfAborted(options.signal);
+    const connection = this.current;
+    if (!connection?.isOpen) throw new ConnectionClosedError();
+    try {
+      connection.ws.send(data);
+    } catch (cause) {
+      throw new ConnectionClosedError('the socket refused the message: it is no longer open', { cause });
+    }
+  }
+
+  /** The WHATWG `WebSocket` instance, or `undefined` when there is no open connection. */
+  getUnderlyingConnection(): WhatwgWebSocketLike | undefined {
+    return this.current?.ws;
+  }
+
+  private connect(url: URL): WhatwgConnection {
+    let ws: WhatwgWebSocketLike;
+    try {
+      const { protocols } = this.options;
+      ws =
+        protocols.length > 0
+          ? new this.options.WebSocket(url.href, protocols)
+          : new this.options.WebSocket(url.href);
+    } catch (cause) {
+      throw new DialError(`could not create a WebSocket for ${redact(url)}`, { cause });
+    }
+    return new WhatwgConnection(ws, this.options, (ended) => {
+      if (this.current === ended) this.current = undefined;
+    });
+  }
+}
+
+/** Resolves on `open`; on failure or abort drops the socket, so nothing is left open. */
+function waitForOpen(connection: WhatwgConnection, url: URL, signal: AbortSignal | undefined): Promise<void> {
+  const { ws } = connection;
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: unknown) => {
+      ws.removeEventListener('open', onOpen);
+      ws.removeEventListener('error', onFail);
+      ws.removeEventListener('close', onFail);
+      offAbort();
+      if (error === undefined) return resolve();
+      connection.abandon(error);
+      reject(error);
+    };
+    const onOpen = () => settle();
+    const onFail = (event: WhatwgErrorEventLike) => settle(dialError(url, connection.error ?? event));
+    const offAbort = onAbort(signal, (reason) => settle(reason));
+    ws.addEventListener('open', onOpen);
+    ws.addEventListener('error', onFail);
+    ws.addEventListener('close', onFail);
+  });
+}
+
+function dialError(url: URL, cause: unknown): DialError {
+  return new DialError(
+    `could not open a WebSocket to ${redact(url)}: the connection failed or the server answered the ` +
+      'handshake with something other than 101 (the WHATWG WebSocket API does not tell which, nor the HTTP status)',
+    { cause },
+  );
+}
+
+// Query strings and credentials often carry tokens: keep them out of error messages.
+function redact(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}

@@ -1,0 +1,146 @@
+import WebSocket from 'ws';
+import { noop, raceAbort, throwIfAborted } from '../../core/abort.js';
+import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
+import { ConnectionClosedError, DialError } from '../../core/errors.js';
+import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
+import { StatusCode } from '../../core/status.js';
+import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
+import { WsConnection } from './connection.js';
+import { awaitOpen } from './handshake.js';
+import { type ResolvedWsOptions, resolveOptions, type WsAdapterOptions } from './options.js';
+
+/** Reason of the 1001 close sent to a connection that a new `dial` replaces. */
+export const REDIAL_CLOSE_REASON = 'replaced by a new connection';
+
+/**
+ * {@link WebSocketConnectionAdapter} over the `ws` library (Node.js): handshake headers,
+ * subprotocols, TLS options and agents, real pings, handshake status and headers, and a
+ * bounded inbound queue that pauses the socket when full. Holds one connection at a time.
+ *
+ * After a close, `read` keeps rejecting with the close error (after any message the peer
+ * sent before it); `write`, `ping` and `close` reject with `ConnectionClosedError`.
+ *
+ * @example
+ * ```ts
+ * import { MessageType } from 'wscengine';
+ * import { WsAdapter } from 'wscengine/adapters/ws';
+ *
+ * const adapter = new WsAdapter({ headers: { authorization: `Bearer ${token}` } });
+ * await adapter.dial(new URL('wss://example.com/feed'), { signal: AbortSignal.timeout(10_000) });
+ * await adapter.write(MessageType.Text, 'subscribe');
+ * const message = await adapter.read();
+ * await adapter.close(1000, 'done');
+ * ```
+ */
+export class WsAdapter implements WebSocketConnectionAdapter {
+  private readonly options: ResolvedWsOptions;
+  private connection: WsConnection | undefined;
+
+  /** @throws InvalidOptionsError listing every bad option at once. */
+  constructor(options?: WsAdapterOptions) {
+    this.options = resolveOptions(options);
+  }
+
+  /**
+   * Opens a connection and resolves with the server's 101 answer (status, lower-case
+   * headers, negotiated subprotocol and extensions). A connection already held is closed
+   * with 1001 first. Rejects with `HandshakeError` (non-101 answer, first 1 KiB of body),
+   * `DialError` (unreachable, TLS, handshake timeout) or `signal.reason`, leaving nothing open.
+   */
+  async dial(target: URL, options?: CallOptions): Promise<HandshakeResponse> {
+    const url = validateWebSocketUrl(target);
+    const signal = options?.signal;
+    throwIfAborted(signal);
+    // The old connection's close goes on even if this dial is given up.
+    await raceAbort(this.dropConnection(), signal);
+    throwIfAborted(signal);
+    const { response, connection } = await awaitOpen(
+      this.createSocket(url),
+      signal,
+      (ws) => new WsConnection(ws, this.options),
+    );
+    // A concurrent dial may have finished first: the latest to finish wins.
+    await this.dropConnection();
+    this.connection = connection;
+    return response;
+  }
+
+  /** Sends a close frame; resolves once the close handshake finished or `closeTimeoutMs` passed. */
+  async close(code: number, reason = '', options?: CallOptions): Promise<void> {
+    validateClose(code, reason);
+    const connection = this.connection;
+    if (!connection?.isOpen) throw new ConnectionClosedError();
+    // The signal cannot stop a close: an aborted one only cuts the handshake wait short.
+    await connection.close(code, reason, options?.signal);
+  }
+
+  /** Sends a ping and resolves when its pong arrives; needs no concurrent `read`. */
+  async ping(options?: CallOptions): Promise<void> {
+    const signal = options?.signal;
+    throwIfAborted(signal);
+    const connection = this.connection;
+    if (!connection?.canSend) throw new ConnectionClosedError();
+    await connection.ping(signal);
+  }
+
+  /** The next message, queued or to come; rejects with `WebSocketCloseError` once closed. */
+  read(options?: CallOptions): Promise<Message> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const connection = this.connection;
+    if (!connection) return Promise.reject(new ConnectionClosedError());
+    return connection.queue.read(signal);
+  }
+
+  /** A message already queued, or `undefined`; never waits, never throws. */
+  readQueued(): Message | undefined {
+    return this.connection?.queue.shift();
+  }
+
+  /** Sends one message; resolves once `ws` has written it to the socket. */
+  write(type: MessageType, data: string | Uint8Array, options?: CallOptions): Promise<void> {
+    try {
+      validateMessage(type, data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const connection = this.connection;
+    if (!connection?.canSend) return Promise.reject(new ConnectionClosedError());
+    return connection.write(type, data, signal);
+  }
+
+  /** The `ws` `WebSocket` of the current connection, or `undefined` if none (or closed). */
+  getUnderlyingConnection(): WebSocket | undefined {
+    const connection = this.connection;
+    return connection && !connection.isClosed ? connection.ws : undefined;
+  }
+
+  private createSocket(url: URL): WebSocket {
+    const { client, protocols, headers, closeTimeoutMs } = this.options;
+    try {
+      // ws writes into `headers` on some redirects, so each dial gets its own copy.
+      // `closeTimeout` (ws >= 8.19) bounds closes ws starts itself, e.g. on a bad frame.
+      const options = { ...client, headers: { ...headers }, closeTimeout: closeTimeoutMs };
+      return new WebSocket(url, protocols, options);
+    } catch (cause) {
+      throw new DialError(`could not start connecting to ${url.href}: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  }
+
+  /** Closes (1001) or drops whatever connection is held, and waits until it is gone. */
+  private async dropConnection(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection || connection.isClosed) return;
+    if (connection.isOpen) {
+      await connection.close(StatusCode.GoingAway, REDIAL_CLOSE_REASON, undefined).catch(noop);
+    } else {
+      connection.drop();
+      await connection.closed;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { noop, onAbort, raceAbort } from '../core/abort.js';
+import type { HandshakeResponse } from '../core/message.js';
+import { StatusCode } from '../core/status.js';
+import { validateWebSocketUrl } from '../core/validation.js';
+import { Attr, SpanName } from '../otel/constants.js';
+import { traced } from './callbacks.js';
+import { schedule } from './clock.js';
+import type { RunContext } from './context.js';
+import type { EngineUrl } from './options.js';
+import { Session } from './session.js';
+
+/**
+ * Resolves the URL, dials and runs `onOpen`, bounded by `openTimeoutMs` and cancelled by
+ * `stop()` or `signal`. On failure nothing is left open (a dialled connection is closed)
+ * and no timer or listener remains; the error is the dial error, the `onOpen` error, or
+ * the timeout/abort reason.
+ * @internal
+ */
+export async function openSession(
+  ctx: RunContext,
+  restarting: boolean,
+  signal?: AbortSignal,
+): Promise<Session> {
+  const controller = new AbortController();
+  const abort = (reason: unknown) => controller.abort(reason);
+  const offRun = onAbort(ctx.signal, abort);
+  const offUser = onAbort(signal, abort);
+  if (ctx.signal.aborted) abort(ctx.signal.reason);
+  else if (signal?.aborted) abort(signal.reason);
+  const ms = ctx.opts.openTimeoutMs;
+  const cancelTimer =
+    ms > 0 ? schedule(ctx.clock, ms, () => abort(timeoutError(`open timed out after ${ms} ms`))) : noop;
+  let dialled = false;
+  try {
+    const target = await raceAbort(resolveUrl(ctx.opts.url), controller.signal);
+    // The adapter is wrapped by `traceAdapter`: the dial is its span, URL redacted.
+    const response = await ctx.opts.adapter.dial(target, { signal: controller.signal });
+    dialled = true;
+    controller.signal.throwIfAborted();
+    const session = new Session(sessionDeps(ctx), globalThis.crypto.randomUUID());
+    await raceAbort(callOnOpen(ctx, session, response, restarting, controller.signal), controller.signal);
+    return session;
+  } catch (error) {
+    if (dialled) await ctx.opts.adapter.close(StatusCode.GoingAway, 'Going away').catch(noop);
+    throw error;
+  } finally {
+    cancelTimer();
+    offRun();
+    offUser();
+  }
+}
+
+function callOnOpen(
+  ctx: RunContext,
+  session: Session,
+  response: HandshakeResponse,
+  restarting: boolean,
+  signal: AbortSignal,
+): Promise<void> {
+  const onOpen = ctx.opts.client.onOpen;
+  if (onOpen === undefined) return Promise.resolve();
+  return traced(
+    ctx.telemetry,
+    SpanName.OnOpen,
+    () => ({
+      [Attr.SessionId]: session.id,
+      [Attr.Restarting]: restarting,
+      [Attr.HttpStatus]: response.status,
+    }),
+    () =>
+      ctx.opts.client.onOpen?.({
+        response,
+        conn: ctx.conn,
+        readMutex: ctx.readMutex,
+        exit: session.exit,
+        restarting,
+        sessionId: session.id,
+        signal,
+      }),
+  );
+}
+
+function sessionDeps(ctx: RunContext) {
+  return {
+    adapter: ctx.opts.adapter,
+    conn: ctx.conn,
+    client: ctx.opts.client,
+    mutex: ctx.mutex,
+    readMutex: ctx.readMutex,
+    telemetry: ctx.telemetry,
+    clock: ctx.clock,
+    readers: ctx.opts.readers,
+    keepalive: ctx.opts.keepalive,
+  };
+}
+
+/** The URL to dial now: the function form is called at every connect (fresh tokens). */
+async function resolveUrl(url: EngineUrl): Promise<URL> {
+  return validateWebSocketUrl(typeof url === 'function' ? await url() : url);
+}
+
+/** A `TimeoutError`, like the reason of `AbortSignal.timeout()`. @internal */
+export function timeoutError(message: string): Error {
+  return new DOMException(message, 'TimeoutError');
+}

@@ -1,0 +1,232 @@
+import type { Attributes } from '@opentelemetry/api';
+import { noop } from '../core/abort.js';
+import type { WebSocketConnectionAdapter } from '../core/adapter.js';
+import { ConnectionClosedError, InvalidArgumentError, WebSocketCloseError } from '../core/errors.js';
+import { StatusCode } from '../core/status.js';
+import { Attr, SpanName } from '../otel/constants.js';
+import type { EngineTelemetry } from '../otel/types.js';
+import { contained } from './callbacks.js';
+import { MessageDispatcher } from './dispatch.js';
+import { Keepalive } from './keepalive.js';
+import type { KeepaliveOptions } from './options.js';
+import { readLoop } from './read-loop.js';
+import type { EngineReadMutex } from './read-mutex.js';
+import type { Clock, CloseMessage, ReadMutex, WebSocketClient } from './types.js';
+
+/** What ended a session first. @internal */
+export type EndKind = 'peer' | 'keepalive' | 'restart' | 'exit' | 'stop';
+
+/** How a session ended, for the engine to decide what comes next. @internal */
+export interface SessionOutcome {
+  kind: EndKind;
+  /** Peer close, drop or keepalive timeout: what `onClose` got. */
+  closeMessage?: CloseMessage;
+  /** The `WebSocketCloseError` behind `closeMessage`. */
+  error?: WebSocketCloseError;
+  /** `exit()` or `stop()` was called during the session: the engine ends. */
+  exit: boolean;
+  /** `restart()` was called during the session: the engine reconnects, whatever `autoReconnect` says. */
+  restart: boolean;
+  /** Time from open to the end trigger, wall clock. */
+  uptimeMs: number;
+}
+
+/** Everything a session needs from its engine. @internal */
+export interface SessionDeps {
+  adapter: WebSocketConnectionAdapter;
+  /** What callbacks see as `conn` (the adapter, instrumented when telemetry is on). */
+  conn: WebSocketConnectionAdapter;
+  client: WebSocketClient;
+  mutex: EngineReadMutex;
+  readMutex: ReadMutex;
+  telemetry: EngineTelemetry;
+  clock: Clock;
+  readers: number;
+  keepalive: KeepaliveOptions | undefined;
+}
+
+/** Default close when `onClose` returns nothing. */
+const GOING_AWAY: CloseMessage = Object.freeze({ code: StatusCode.GoingAway, reason: 'Going away' });
+
+/**
+ * One connection's life after `onOpen`: its read loops, its keepalive and its shutdown,
+ * which runs exactly once whatever triggers it (peer close, drop, keepalive timeout,
+ * `restart()`, `exit()`, `stop()`).
+ * @internal
+ */
+export class Session extends MessageDispatcher {
+  /** True from the first end trigger on: no loop starts a new read. */
+  closing = false;
+  /** Resolves once `onClose` ran and the connection is closed. */
+  readonly finished: Promise<SessionOutcome>;
+  /** A close still running in the background after a keepalive drop; the engine awaits it before it ends. */
+  lingering: Promise<void> | undefined;
+
+  private readonly openedAt: number;
+  private started = false;
+  private kind: EndKind = 'stop';
+  private closeMessage: CloseMessage | undefined;
+  private endError: WebSocketCloseError | undefined;
+  private exitRequested = false;
+  private restartRequested = false;
+  private endedAt = 0;
+  private keepalive: Keepalive | undefined;
+  private resolveFinished: (outcome: SessionOutcome) => void = noop;
+
+  constructor(deps: SessionDeps, id: string) {
+    super(deps, id);
+    this.openedAt = deps.clock.now();
+    this.finished = new Promise((resolve) => {
+      this.resolveFinished = resolve;
+    });
+  }
+
+  /** Closes this session and reconnects. Bound once per session, handed to every callback. */
+  readonly restart = (): void => {
+    this.restartRequested = true;
+    this.end('restart');
+  };
+
+  /** Closes this session and ends the engine. */
+  readonly exit = (): void => {
+    this.exitRequested = true;
+    this.end('exit');
+  };
+
+  /** Whether `exit()` was called (e.g. inside `onOpen`). */
+  get exiting(): boolean {
+    return this.exitRequested;
+  }
+
+  /** Starts the read loops and the keepalive; or, if the session already ended (exit in onOpen), its shutdown. */
+  run(): void {
+    this.started = true;
+    if (this.closing) {
+      void this.shutdown();
+      return;
+    }
+    const loops: Promise<void>[] = [];
+    for (let i = 0; i < this.deps.readers; i++) loops.push(readLoop(this));
+    if (this.deps.keepalive) this.startKeepalive(this.deps.keepalive);
+    void Promise.all(loops).then(() => this.shutdown());
+  }
+
+  /** Triggers the shutdown; only the first trigger counts, but `exit`/`stop` still end the engine. */
+  end(kind: EndKind, closeMessage?: CloseMessage, error?: WebSocketCloseError): void {
+    if (kind === 'stop') this.exitRequested = true;
+    if (this.closing) return;
+    this.closing = true;
+    this.kind = kind;
+    this.closeMessage = closeMessage;
+    this.endError = error;
+    this.endedAt = this.deps.clock.now();
+    this.keepalive?.stop();
+    this.interrupt();
+    this.deps.mutex.wakeAll();
+  }
+
+  /** A read rejected. Returns true when the session is over (the loop ends). */
+  override async readFailed(error: unknown): Promise<boolean> {
+    if (error instanceof WebSocketCloseError) {
+      this.end('peer', { code: error.code, reason: error.reason }, error);
+      return true;
+    }
+    if (error instanceof ConnectionClosedError) {
+      // The connection is gone without a close frame reaching us: a drop.
+      const drop = new WebSocketCloseError(StatusCode.AbnormalClosure, '', { cause: error });
+      this.end('peer', { code: drop.code, reason: drop.reason }, drop);
+      return true;
+    }
+    await this.reportError(error);
+    return this.closing;
+  }
+
+  private startKeepalive(options: KeepaliveOptions): void {
+    const { conn } = this.deps;
+    this.keepalive = new Keepalive(this.deps.clock, options, {
+      ping: (signal) => conn.ping({ signal }),
+      received: () => this.received,
+      dead: () => {
+        const reason = `keepalive timeout: no pong within ${options.timeoutMs} ms`;
+        const error = new WebSocketCloseError(StatusCode.AbnormalClosure, reason);
+        this.end('keepalive', { code: error.code, reason }, error);
+      },
+      unsupported: (error) => void this.reportError(error),
+    });
+    this.keepalive.start();
+  }
+
+  private async shutdown(): Promise<void> {
+    if (!this.started) return;
+    const { client, conn, readMutex, telemetry, mutex } = this.deps;
+    // A lock held by the user (from outside or a callback) delays the shutdown: they own the connection.
+    await mutex.whenFree();
+    const closeMessage = this.closeMessage;
+    const choice = await contained(
+      telemetry,
+      SpanName.OnClose,
+      () => this.closeAttributes(closeMessage),
+      () =>
+        client.onClose?.(
+          closeMessage
+            ? { conn, readMutex, closeMessage, sessionId: this.id }
+            : { conn, readMutex, sessionId: this.id },
+        ),
+    );
+    if (this.kind === 'keepalive') this.drop(choice || GOING_AWAY);
+    else if (this.kind !== 'peer') await this.closeConnection(choice || GOING_AWAY);
+    this.resolveFinished({
+      kind: this.kind,
+      closeMessage,
+      error: this.endError,
+      exit: this.exitRequested,
+      restart: this.restartRequested,
+      uptimeMs: this.endedAt - this.openedAt,
+    });
+  }
+
+  private async closeConnection(message: CloseMessage): Promise<void> {
+    try {
+      await this.deps.conn.close(message.code, message.reason);
+    } catch (error) {
+      // Already closed by the peer meanwhile: nothing to report.
+      if (error instanceof ConnectionClosedError) return;
+      await this.closeFailed(error);
+      // onClose returned a code that may not be sent: the connection is still open, close it properly.
+      if (error instanceof InvalidArgumentError) {
+        await this.deps.conn
+          .close(GOING_AWAY.code, GOING_AWAY.reason)
+          .catch((e: unknown) => this.closeFailed(e));
+      }
+    }
+  }
+
+  /**
+   * The connection is presumed dead (keepalive): start the close with an aborted signal,
+   * which adapters may take as "do not wait out the handshake", and move on at once. The
+   * engine awaits `lingering` before it reports itself stopped, so no socket outlives it.
+   */
+  private drop(message: CloseMessage): void {
+    const signal = AbortSignal.abort(this.endError);
+    this.lingering = this.deps.conn.close(message.code, message.reason, { signal }).then(noop, noop);
+  }
+
+  private closeFailed(error: unknown): Promise<unknown> {
+    const { client, telemetry } = this.deps;
+    return contained(
+      telemetry,
+      SpanName.OnCloseError,
+      () => ({ [Attr.SessionId]: this.id }),
+      () => client.onCloseError?.({ error, sessionId: this.id }),
+    );
+  }
+
+  private closeAttributes(closeMessage: CloseMessage | undefined): Attributes {
+    const attributes: Attributes = { [Attr.SessionId]: this.id };
+    if (closeMessage) {
+      attributes[Attr.CloseCode] = closeMessage.code;
+      attributes[Attr.CloseReason] = closeMessage.reason;
+    }
+    return attributes;
+  }
+}

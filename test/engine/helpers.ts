@@ -1,0 +1,97 @@
+import type { WebSocketConnectionAdapter } from '../../src/core/adapter.js';
+import { ConnectionClosedError, WebSocketCloseError } from '../../src/core/errors.js';
+import { InboundQueue } from '../../src/core/inbound-queue.js';
+import {
+  type CallOptions,
+  type HandshakeResponse,
+  type Message,
+  MessageType,
+} from '../../src/core/message.js';
+import { FakeClock, WebSocketEngine, type WebSocketEngineOptions } from '../../src/engine/index.js';
+import { WebSocketClientMock } from '../../src/testing/client-mock.js';
+import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
+
+export const URL_ = 'ws://127.0.0.1:1/feed';
+
+export const text = (data: string): Message => ({ type: MessageType.Text, data });
+
+/** An engine over the mock adapter, the client mock and a fake clock. */
+export function setup(options: Partial<WebSocketEngineOptions> = {}) {
+  const adapter = new WebSocketConnectionAdapterMock();
+  const client = new WebSocketClientMock();
+  const clock = new FakeClock(1_000_000);
+  const engine = new WebSocketEngine({
+    url: URL_,
+    adapter,
+    client,
+    clock,
+    readers: 1,
+    ...options,
+    reconnect: { minUptimeMs: 0, ...options.reconnect },
+  });
+  return { adapter, client, clock, engine };
+}
+
+/** Waits until `predicate()` holds, giving the event loop turns; bounded. */
+export async function until(predicate: () => boolean, what = 'condition', turns = 2000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (predicate()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A deferred promise. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * An adapter over an `InboundQueue` with the `readQueued` fast path, like the real ones:
+ * `push` feeds it, `reads` counts the promise-returning reads.
+ */
+export class QueueAdapter implements WebSocketConnectionAdapter {
+  queue = new InboundQueue({ maxMessages: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
+  reads = 0;
+  open = false;
+  closes: { code: number; reason?: string }[] = [];
+
+  async dial(_target: URL, options?: CallOptions): Promise<HandshakeResponse> {
+    options?.signal?.throwIfAborted();
+    if (this.queue.isEnded)
+      this.queue = new InboundQueue({ maxMessages: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
+    this.open = true;
+    return { status: 101, headers: {}, protocol: '', extensions: '' };
+  }
+  async close(code: number, reason?: string): Promise<void> {
+    if (!this.open) throw new ConnectionClosedError();
+    this.open = false;
+    this.closes.push({ code, reason });
+    this.queue.end(new WebSocketCloseError(code, reason), true);
+  }
+  async ping(): Promise<void> {}
+  read(options?: CallOptions): Promise<Message> {
+    this.reads++;
+    return this.queue.read(options?.signal);
+  }
+  async write(): Promise<void> {}
+  getUnderlyingConnection(): unknown {
+    return undefined;
+  }
+  readQueued(): Message | undefined {
+    return this.queue.shift();
+  }
+  push(message: Message): void {
+    this.queue.push(message);
+  }
+  peerClose(code: number, reason = ''): void {
+    this.open = false;
+    this.queue.end(new WebSocketCloseError(code, reason));
+  }
+}

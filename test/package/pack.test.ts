@@ -1,0 +1,92 @@
+// The published tarball, installed in an empty project, must load every subpath with both
+// `import` and `require`, with types resolvable by TypeScript. Runs against dist/ (npm test
+// builds first), the way a user gets the package.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const subpaths: Record<string, string[]> = {
+  wscengine: ['MessageType', 'StatusCode', 'WebSocketCloseError', 'ConnectionClosedError', 'HandshakeError'],
+  'wscengine/adapters/ws': ['WsAdapter'],
+  'wscengine/adapters/whatwg': ['WhatwgWebSocketAdapter'],
+  'wscengine/testing': [
+    'WebSocketConnectionAdapterMock',
+    'WebSocketClientMock',
+    'createInMemoryPair',
+    'startEchoServer',
+  ],
+};
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+
+describe('npm pack', { timeout: 240_000 }, () => {
+  let project = '';
+  before(() => {
+    project = mkdtempSync(join(tmpdir(), 'wscengine-pack-'));
+    const packed = npm(['pack', '--pack-destination', project, '--json'], root);
+    const tarball = join(project, JSON.parse(packed)[0].filename);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    npm(['install', tarball, '--ignore-scripts'], project);
+  });
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  it('ships only dist, src, docs, README and package.json', () => {
+    const manifest = JSON.parse(npm(['pack', '--dry-run', '--json'], root))[0];
+    const files: string[] = manifest.files.map((f: { path: string }) => f.path);
+    for (const file of files)
+      assert.match(file, /^(dist\/|src\/|docs\/|README\.md$|package\.json$|LICENSE$)/);
+    assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('bench/')));
+  });
+
+  for (const [specifier, names] of Object.entries(subpaths)) {
+    it(`${specifier} loads with import() and require(), exporting ${names.join(', ')}`, () => {
+      const probe = `const names = ${JSON.stringify(names)};
+        const check = (how, m) => { for (const n of names) if (m[n] === undefined) throw new Error(how + ' lacks ' + n); };`;
+      writeFileSync(join(project, 'esm.mjs'), `${probe} check('import', await import('${specifier}'));`);
+      writeFileSync(join(project, 'cjs.cjs'), `${probe} check('require', require('${specifier}'));`);
+      execFileSync(process.execPath, ['esm.mjs'], { cwd: project });
+      execFileSync(process.execPath, ['cjs.cjs'], { cwd: project });
+    });
+  }
+
+  it('core entry imports nothing Node-specific and does not load ws', () => {
+    const script = `require('wscengine'); const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/]ws[\\\\/]/.test(k)); if (loaded.length) throw new Error('ws loaded: ' + loaded[0]);`;
+    writeFileSync(join(project, 'core.cjs'), script);
+    execFileSync(process.execPath, ['core.cjs'], { cwd: project });
+    const core = readFileSync(join(project, 'node_modules/wscengine/dist/esm/index.js'), 'utf8');
+    assert.doesNotMatch(core, /from ['"](node:|ws['"])/);
+  });
+
+  it('types resolve for every subpath under NodeNext, ESM and CJS', () => {
+    const imports = Object.entries(subpaths)
+      .map(([s, names], i) => `import { ${names[0]} as n${i} } from '${s}'; void n${i};`)
+      .join('\n');
+    writeFileSync(join(project, 'check.mts'), imports);
+    writeFileSync(join(project, 'check.cts'), imports);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        files: ['check.mts', 'check.cts'],
+      }),
+    );
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], {
+        cwd: project,
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      assert.fail(`tsc in the consumer project failed:\n${(error as { stdout?: string }).stdout}`);
+    }
+  });
+});
