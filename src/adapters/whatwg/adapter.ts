@@ -4,6 +4,7 @@ import { ConnectionClosedError, DialError, UnsupportedOperationError } from '../
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
 import { StatusCode } from '../../core/status.js';
 import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
+import { redactUrl } from '../../otel/redact.js';
 import { WhatwgConnection } from './connection.js';
 import { type ResolvedWhatwgOptions, resolveOptions, type WhatwgWebSocketAdapterOptions } from './options.js';
 import type { WhatwgErrorEventLike, WhatwgWebSocketLike } from './types.js';
@@ -148,7 +149,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
           ? new this.options.WebSocket(url.href, protocols)
           : new this.options.WebSocket(url.href);
     } catch (cause) {
-      throw new DialError(`could not create a WebSocket for ${redact(url)}`, { cause });
+      throw new DialError(`could not create a WebSocket for ${redactUrl(url)}`, { cause });
     }
     return new WhatwgConnection(ws, this.options, (ended) => {
       if (this.current === ended) this.current = undefined;
@@ -180,13 +181,8 @@ function waitForOpen(connection: WhatwgConnection, url: URL, signal: AbortSignal
 
 function dialError(url: URL, cause: unknown): DialError {
   return new DialError(
-    `could not open a WebSocket to ${redact(url)}: the connection failed or the server answered the ` +
+    `could not open a WebSocket to ${redactUrl(url)}: the connection failed or the server answered the ` +
       'handshake with something other than 101 (the WHATWG WebSocket API does not tell which, nor the HTTP status)',
     { cause },
   );
-}
-
-// Query strings and credentials often carry tokens: keep them out of error messages.
-function redact(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
 }

@@ -5,6 +5,7 @@ import { ConnectionClosedError, DialError } from '../../core/errors.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
 import { StatusCode } from '../../core/status.js';
 import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
+import { redactUrl } from '../../otel/redact.js';
 import { WsConnection } from './connection.js';
 import { awaitOpen } from './handshake.js';
 import { type ResolvedWsOptions, resolveOptions, type WsAdapterOptions } from './options.js';
@@ -125,7 +126,7 @@ export class WsAdapter implements WebSocketConnectionAdapter {
       const options = { ...client, headers: { ...headers }, closeTimeout: closeTimeoutMs };
       return new WebSocket(url, protocols, options);
     } catch (cause) {
-      throw new DialError(`could not start connecting to ${url.href}: ${(cause as Error).message}`, {
+      throw new DialError(`could not start connecting to ${redactUrl(url)}: ${(cause as Error).message}`, {
         cause,
       });
     }

@@ -3,6 +3,7 @@ import type WebSocket from 'ws';
 import { noop, onAbort } from '../../core/abort.js';
 import { DialError, HandshakeError } from '../../core/errors.js';
 import type { HandshakeResponse } from '../../core/message.js';
+import { redactUrl } from '../../otel/redact.js';
 
 /** How much of a refused handshake's body is kept for {@link HandshakeError}. */
 export const HANDSHAKE_BODY_LIMIT = 1024;
@@ -102,7 +103,9 @@ class Handshake<T> {
       const message = `handshake failed: ${error.message}`;
       this.fail(new HandshakeError(101, this.upgradeHeaders, '', { cause: error, message }));
     } else {
-      this.fail(new DialError(`could not connect to ${this.ws.url}: ${error.message}`, { cause: error }));
+      this.fail(
+        new DialError(`could not connect to ${redactUrl(this.ws.url)}: ${error.message}`, { cause: error }),
+      );
     }
   };
 
@@ -111,7 +114,7 @@ class Handshake<T> {
     this.reject(
       this.failure
         ? this.failure.error
-        : new DialError(`connection to ${this.ws.url} closed during the handshake`),
+        : new DialError(`connection to ${redactUrl(this.ws.url)} closed during the handshake`),
     );
   };
 

@@ -32,12 +32,15 @@ describe('WhatwgWebSocketAdapter dial', () => {
   });
 
   it('reports the negotiated subprotocol', async () => {
+    // A server of its own: no connection of another test can be the one accepted here.
+    const own = await startServer({ handleProtocols: (offered) => (offered.has('b') ? 'b' : false) });
     const adapter = new WhatwgWebSocketAdapter({ WebSocket, protocols: ['a', 'b'] });
-    const accepted = server.accept();
-    const response = await adapter.dial(server.url);
+    const accepted = own.accept();
+    const response = await adapter.dial(own.url);
     assert.equal(response.protocol, 'b');
     assert.equal((await accepted).request.headers['sec-websocket-protocol'], 'a, b');
     await adapter.close(1000);
+    await own.close();
   });
 
   it('rejects a URL that is not ws: or wss: with InvalidArgumentError', async () => {

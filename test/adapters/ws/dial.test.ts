@@ -131,6 +131,15 @@ describe('WsAdapter dial', { timeout: 20_000 }, () => {
     assert.equal((error.cause as NodeJS.ErrnoException).code, 'ECONNREFUSED');
   });
 
+  it('keeps credentials in the URL out of the DialError message', async () => {
+    const port = await freePort();
+    const url = new URL(`ws://alice:S3CRET-PASS@127.0.0.1:${port}/feed?token=S3CRET-TOKEN&sig=S3CRET-SIG`);
+    const error = await new WsAdapter().dial(url).catch((e: unknown) => e);
+    assert.ok(error instanceof DialError);
+    assert.doesNotMatch(error.message, /S3CRET/);
+    assert.match(error.message, /127\.0\.0\.1/);
+  });
+
   it('rejects URLs that are not ws: or wss: without connecting', async () => {
     const adapter = new WsAdapter();
     await assert.rejects(adapter.dial(new URL('http://127.0.0.1/')), (e: unknown) => {
