@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WsAdapter, type WsAdapterOptions } from '../../../src/adapters/ws/index.js';
 import {
   ConnectionClosedError,
   ErrorCode,
@@ -8,14 +7,7 @@ import {
   MessageType,
   WebSocketCloseError,
 } from '../../../src/core/index.js';
-import {
-  type Accepted,
-  activeTimers,
-  nextMessage,
-  rawSocket,
-  startServer,
-  type TestServer,
-} from './helpers.js';
+import { activeTimers, connect, nextMessage, rawSocket, startServer, type TestServer } from './helpers.js';
 
 function closeError(code: number, reason?: string) {
   return (e: unknown) =>
@@ -29,14 +21,8 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
   });
   after(() => server.close());
 
-  async function connect(options?: WsAdapterOptions): Promise<{ adapter: WsAdapter; peer: Accepted }> {
-    const adapter = new WsAdapter(options);
-    await adapter.dial(server.url);
-    return { adapter, peer: await server.accept() };
-  }
-
   it('rejects reserved and out-of-range codes and long reasons, sending nothing', async () => {
-    const { adapter, peer } = await connect();
+    const { adapter, peer } = await connect(server);
     for (const code of [1005, 1006, 1015, 1004, 999, 5000, 2000, 1000.5]) {
       await assert.rejects(adapter.close(code), (e: unknown) => {
         return e instanceof InvalidArgumentError && e.code === ErrorCode.InvalidCloseCode;
@@ -52,7 +38,7 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
 
   it('passes application codes 3000-4999 and reasons to the server unchanged', async () => {
     for (const code of [3000, 4000, 4999]) {
-      const { adapter, peer } = await connect();
+      const { adapter, peer } = await connect(server);
       await adapter.close(code, `reason ${code}`);
       assert.deepEqual(await peer.closed, { code, reason: `reason ${code}` });
     }
@@ -60,7 +46,7 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
 
   it('reports the server close code and reason unchanged, after the messages sent before it', async () => {
     for (const code of [1000, 4000, 4999]) {
-      const { adapter, peer } = await connect();
+      const { adapter, peer } = await connect(server);
       peer.ws.send('before close');
       peer.ws.close(code, `bye ${code}`);
       await peer.closed;
@@ -71,16 +57,16 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
   });
 
   it('reports 1005 for a close frame without code and 1006 for a drop', async () => {
-    const first = await connect();
+    const first = await connect(server);
     first.peer.ws.close();
     await assert.rejects(first.adapter.read(), closeError(1005, ''));
-    const second = await connect();
+    const second = await connect(server);
     second.peer.ws.terminate();
     await assert.rejects(second.adapter.read(), closeError(1006, ''));
   });
 
   it('rejects a second close with ConnectionClosedError', async () => {
-    const { adapter } = await connect();
+    const { adapter } = await connect(server);
     const closing = adapter.close(1000);
     await assert.rejects(adapter.close(1000), ConnectionClosedError);
     await closing;
@@ -91,7 +77,7 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
   });
 
   it('rejects pending reads, writes and pings at once and drops queued messages', async () => {
-    const { adapter, peer } = await connect({ closeTimeoutMs: 300 });
+    const { adapter, peer } = await connect(server, { closeTimeoutMs: 300 });
     peer.ws.send('queued');
     await adapter.ping();
     rawSocket(peer.ws).pause();
@@ -110,7 +96,7 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
   });
 
   it('rejects a pending read as soon as close is called', async () => {
-    const { adapter, peer } = await connect({ closeTimeoutMs: 300 });
+    const { adapter, peer } = await connect(server, { closeTimeoutMs: 300 });
     rawSocket(peer.ws).pause();
     const order: string[] = [];
     const read = assert.rejects(adapter.read(), closeError(1000)).then(() => order.push('read'));
@@ -120,14 +106,14 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
   });
 
   it('closes even when the signal has already aborted', async () => {
-    const { adapter, peer } = await connect();
+    const { adapter, peer } = await connect(server);
     await adapter.close(4002, 'aborted anyway', { signal: AbortSignal.abort() });
     assert.deepEqual(await peer.closed, { code: 4002, reason: 'aborted anyway' });
     assert.equal(adapter.getUnderlyingConnection(), undefined);
   });
 
   it('drops the socket after closeTimeoutMs when the server never answers', async () => {
-    const { adapter, peer } = await connect({ closeTimeoutMs: 300 });
+    const { adapter, peer } = await connect(server, { closeTimeoutMs: 300 });
     const ws = adapter.getUnderlyingConnection()!;
     rawSocket(peer.ws).pause();
     const started = performance.now();
@@ -141,7 +127,7 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
   });
 
   it('cuts the close wait short when the signal aborts', async () => {
-    const { adapter, peer } = await connect({ closeTimeoutMs: 10_000 });
+    const { adapter, peer } = await connect(server, { closeTimeoutMs: 10_000 });
     rawSocket(peer.ws).pause();
     const started = performance.now();
     await adapter.close(1000, '', { signal: AbortSignal.timeout(100) });
@@ -150,7 +136,7 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
   });
 
   it('leaves no timer and no listener after a completed close handshake', async () => {
-    const { adapter, peer } = await connect({ closeTimeoutMs: 60_000 });
+    const { adapter, peer } = await connect(server, { closeTimeoutMs: 60_000 });
     const ws = adapter.getUnderlyingConnection()!;
     const timers = activeTimers();
     await adapter.close(1000);
@@ -161,7 +147,7 @@ describe('WsAdapter close', { timeout: 20_000 }, () => {
 
   it('leaves no listener after a close from the server or a drop', async () => {
     for (const end of ['close', 'terminate'] as const) {
-      const { adapter, peer } = await connect();
+      const { adapter, peer } = await connect(server);
       const ws = adapter.getUnderlyingConnection()!;
       peer.ws[end]();
       await assert.rejects(adapter.read(), WebSocketCloseError);

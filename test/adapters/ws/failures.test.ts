@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WS_ERROR_CLOSE_CODES, WsAdapter, type WsAdapterOptions } from '../../../src/adapters/ws/index.js';
+import { WS_ERROR_CLOSE_CODES } from '../../../src/adapters/ws/index.js';
 import { closeCodeOfWsError } from '../../../src/adapters/ws/ws-errors.js';
 import { MessageType, WebSocketCloseError } from '../../../src/core/index.js';
-import { type Accepted, closedOf, rawSocket, startServer, type TestServer } from './helpers.js';
+import { closedOf, connect, rawSocket, startServer, type TestServer } from './helpers.js';
 
 /** Asserts a WebSocketCloseError with `code` whose cause is ws's error with `wsCode`. */
 function failedWith(code: number, wsCode: string) {
@@ -22,14 +22,8 @@ describe('WsAdapter connections failed by ws on a bad frame', { timeout: 20_000 
   });
   after(() => server.close());
 
-  async function connect(options?: WsAdapterOptions): Promise<{ adapter: WsAdapter; peer: Accepted }> {
-    const adapter = new WsAdapter(options);
-    await adapter.dial(server.url);
-    return { adapter, peer: await server.accept() };
-  }
-
   it('rejects read with 1009 when a message exceeds maxPayload, after earlier messages', async () => {
-    const { adapter, peer } = await connect({ maxPayload: 1024 });
+    const { adapter, peer } = await connect(server, { maxPayload: 1024 });
     const ws = adapter.getUnderlyingConnection()!;
     peer.ws.send('small');
     peer.ws.send(Buffer.alloc(2048));
@@ -41,7 +35,7 @@ describe('WsAdapter connections failed by ws on a bad frame', { timeout: 20_000 
   });
 
   it('rejects read with 1007 on invalid UTF-8 at once, without waiting for the server', async () => {
-    const { adapter, peer } = await connect({ closeTimeoutMs: 10_000 });
+    const { adapter, peer } = await connect(server, { closeTimeoutMs: 10_000 });
     const socket = rawSocket(peer.ws);
     // The server will not read the client's close frame, so no echo and no 'close' yet.
     socket.pause();
@@ -53,7 +47,7 @@ describe('WsAdapter connections failed by ws on a bad frame', { timeout: 20_000 
   });
 
   it('rejects read with 1002 on a protocol error, and ends pending calls', async () => {
-    const { adapter, peer } = await connect();
+    const { adapter, peer } = await connect(server);
     const pendingRead = assert.rejects(adapter.read(), failedWith(1002, 'WS_ERR_INVALID_OPCODE'));
     // Opcode 0x3 is reserved.
     rawSocket(peer.ws).write(Buffer.from([0x83, 0x00]));
@@ -63,7 +57,7 @@ describe('WsAdapter connections failed by ws on a bad frame', { timeout: 20_000 
   });
 
   it('never lets a ws error go unhandled when the server drops the connection mid-frame', async () => {
-    const { adapter, peer } = await connect();
+    const { adapter, peer } = await connect(server);
     const socket = rawSocket(peer.ws);
     // Announces 100 bytes, sends 2, then goes away.
     socket.end(Buffer.from([0x82, 0x64, 0x01, 0x02]));

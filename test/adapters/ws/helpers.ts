@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ServerOptions, WebSocket, WebSocketServer } from 'ws';
+import { WsAdapter, type WsAdapterOptions } from '../../../src/adapters/ws/index.js';
 
 /** One connection accepted by a {@link TestServer}: the server-side socket and its request. */
 export interface Accepted {
@@ -131,4 +132,14 @@ export function rawSocket(ws: WebSocket): Socket {
 export async function closedOf(ws: WebSocket): Promise<void> {
   if (ws.readyState === WebSocket.CLOSED) return;
   await once(ws, 'close');
+}
+
+/** Dials `server` with a new `WsAdapter(options)` and returns it with the server's side. */
+export async function connect(
+  server: TestServer,
+  options?: WsAdapterOptions,
+): Promise<{ adapter: WsAdapter; peer: Accepted }> {
+  const adapter = new WsAdapter(options);
+  await adapter.dial(server.url);
+  return { adapter, peer: await server.accept() };
 }

@@ -8,15 +8,7 @@ import {
   InvalidArgumentError,
   MessageType,
 } from '../../../src/core/index.js';
-import { type Accepted, nextMessage, rawSocket, startServer, type TestServer } from './helpers.js';
-
-async function connect(
-  server: TestServer,
-  adapter = new WsAdapter(),
-): Promise<{ adapter: WsAdapter; peer: Accepted }> {
-  await adapter.dial(server.url);
-  return { adapter, peer: await server.accept() };
-}
+import { connect, nextMessage, rawSocket, startServer, type TestServer } from './helpers.js';
 
 function isConnectionClosed(error: unknown): boolean {
   return error instanceof ConnectionClosedError && error.code === ErrorCode.ConnectionClosed;
@@ -107,7 +99,7 @@ describe('WsAdapter read and write', { timeout: 20_000 }, () => {
   });
 
   it('rejects a write that cannot be flushed in time with the TimeoutError', async () => {
-    const { adapter, peer } = await connect(server, new WsAdapter({ closeTimeoutMs: 100 }));
+    const { adapter, peer } = await connect(server, { closeTimeoutMs: 100 });
     rawSocket(peer.ws).pause();
     const big = new Uint8Array(32 * 1024 * 1024);
     const signal = AbortSignal.timeout(200);
