@@ -15,8 +15,19 @@ export const INBOUND_QUEUE_DEFAULTS = Object.freeze({ maxMessages: 1024, maxByte
 interface Waiter {
   resolve(message: Message): void;
   reject(error: unknown): void;
-  off(): void;
+  subscription: Subscription | undefined;
 }
+
+/** One abort listener on one signal, shared by every read waiting with that signal. */
+interface Subscription {
+  readonly signal: AbortSignal;
+  off(): void;
+  waiting: number;
+}
+
+// Shared and never written: the ring is allocated on the first push, so an idle
+// connection pays nothing for it.
+const NO_RING: (Message | undefined)[] = [];
 
 /**
  * The inbound side of an adapter: messages the socket delivered and `read` calls waiting
@@ -28,11 +39,12 @@ interface Waiter {
  * Adapters feed it from their library's events; it owns no socket and no timer.
  */
 export class InboundQueue {
-  private ring: (Message | undefined)[] = new Array(16);
+  private ring: (Message | undefined)[] = NO_RING;
   private head = 0;
   private count = 0;
   private bytes = 0;
   private readonly waiters: Waiter[] = [];
+  private subscriptions: Subscription[] = [];
   private paused = false;
   private ended: { error: unknown } | undefined;
   private readonly maxMessages: number;
@@ -72,7 +84,7 @@ export class InboundQueue {
     if (this.ended) return;
     const waiter = this.waiters.shift();
     if (waiter) {
-      waiter.off();
+      if (waiter.subscription) this.release(waiter.subscription);
       waiter.resolve(message);
       return;
     }
@@ -112,14 +124,50 @@ export class InboundQueue {
     if (message) return Promise.resolve(message);
     if (this.ended) return Promise.reject(this.ended.error);
     return new Promise<Message>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, off: noop };
-      waiter.off = onAbort(signal, (reason) => {
-        const index = this.waiters.indexOf(waiter);
-        if (index >= 0) this.waiters.splice(index, 1);
-        reject(reason);
-      });
-      this.waiters.push(waiter);
+      this.waiters.push({ resolve, reject, subscription: signal && this.subscribe(signal) });
     });
+  }
+
+  /**
+   * Listens to `signal` once for all reads that wait with it. A caller that passes the same
+   * signal to every read (the engine does) costs one listener per signal, not an
+   * add/removeEventListener pair per read; the latest signal stays subscribed while idle.
+   */
+  private subscribe(signal: AbortSignal): Subscription {
+    let subscription = this.subscriptions.find((s) => s.signal === signal);
+    if (!subscription) {
+      const created: Subscription = { signal, waiting: 0, off: noop };
+      created.off = onAbort(signal, (reason) => this.abortWaiters(created, reason));
+      for (const idle of this.subscriptions.filter((s) => s.waiting === 0)) this.unsubscribe(idle);
+      this.subscriptions.push(created);
+      subscription = created;
+    }
+    subscription.waiting++;
+    return subscription;
+  }
+
+  /** A read waiting with `subscription` got its message. */
+  private release(subscription: Subscription): void {
+    subscription.waiting--;
+    // Keep the newest subscription for the next read; drop older ones nobody waits on.
+    if (subscription.waiting === 0 && subscription !== this.subscriptions[this.subscriptions.length - 1]) {
+      this.unsubscribe(subscription);
+    }
+  }
+
+  private unsubscribe(subscription: Subscription): void {
+    subscription.off();
+    const index = this.subscriptions.indexOf(subscription);
+    if (index >= 0) this.subscriptions.splice(index, 1);
+  }
+
+  private abortWaiters(subscription: Subscription, reason: unknown): void {
+    this.unsubscribe(subscription);
+    const rejected = this.waiters.filter((w) => w.subscription === subscription);
+    if (rejected.length === 0) return;
+    const kept = this.waiters.filter((w) => w.subscription !== subscription);
+    this.waiters.splice(0, this.waiters.length, ...kept);
+    for (const waiter of rejected) waiter.reject(reason);
   }
 
   /**
@@ -138,21 +186,19 @@ export class InboundQueue {
         this.resume();
       }
     }
-    for (const waiter of this.waiters.splice(0)) {
-      waiter.off();
-      waiter.reject(error);
-    }
+    for (const subscription of this.subscriptions.splice(0)) subscription.off();
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
   }
 
   private clear(): void {
-    this.ring = new Array(16);
+    this.ring = NO_RING;
     this.head = 0;
     this.count = 0;
     this.bytes = 0;
   }
 
   private grow(): void {
-    const next: (Message | undefined)[] = new Array(this.ring.length * 2);
+    const next: (Message | undefined)[] = new Array(Math.max(16, this.ring.length * 2));
     for (let i = 0; i < this.count; i++) next[i] = this.ring[(this.head + i) & (this.ring.length - 1)];
     this.ring = next;
     this.head = 0;

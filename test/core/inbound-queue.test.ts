@@ -62,6 +62,49 @@ describe('InboundQueue', () => {
     assert.equal((await queue.read()).data, 'kept');
   });
 
+  it('reads waiting with the same signal share one abort listener, kept while it is the latest', async () => {
+    const queue = new InboundQueue();
+    const controller = new AbortController();
+    const counts = countListeners(controller.signal);
+    for (let i = 0; i < 50; i++) {
+      const pending = queue.read(controller.signal);
+      queue.push(text(String(i)));
+      assert.equal((await pending).data, String(i));
+    }
+    assert.deepEqual(counts, { added: 1, removed: 0 });
+    queue.end(new Error('closed'));
+    assert.deepEqual(counts, { added: 1, removed: 1 });
+  });
+
+  it('aborting one signal rejects only the reads that wait with it, in order for the rest', async () => {
+    const queue = new InboundQueue();
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = queue.read(a.signal);
+    const second = queue.read(b.signal);
+    const third = queue.read(a.signal);
+    const reason = new Error('a aborted');
+    a.abort(reason);
+    await assert.rejects(first, (e) => e === reason);
+    await assert.rejects(third, (e) => e === reason);
+    queue.push(text('for b'));
+    assert.equal((await second).data, 'for b');
+  });
+
+  it('a new signal replaces an idle older subscription, so per-call signals do not pile up', async () => {
+    const queue = new InboundQueue();
+    const all: { added: number; removed: number }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const signal = new AbortController().signal;
+      all.push(countListeners(signal));
+      const pending = queue.read(signal);
+      queue.push(text(String(i)));
+      await pending;
+    }
+    const live = all.reduce((n, c) => n + c.added - c.removed, 0);
+    assert.equal(live, 1);
+  });
+
   it('a read with an already aborted signal rejects with its reason when nothing is queued', async () => {
     const queue = new InboundQueue();
     const signal = AbortSignal.abort(new Error('late'));
@@ -126,3 +169,18 @@ describe('InboundQueue', () => {
     );
   });
 });
+
+function countListeners(signal: AbortSignal): { added: number; removed: number } {
+  const counts = { added: 0, removed: 0 };
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    counts.added++;
+    add(...args);
+  }) as typeof signal.addEventListener;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    counts.removed++;
+    remove(...args);
+  }) as typeof signal.removeEventListener;
+  return counts;
+}
