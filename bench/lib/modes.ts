@@ -1,0 +1,71 @@
+/** Sizes and counts of each mode. `quick` checks the harness in CI; `full` adds the 10k-engine run. */
+export interface Mode {
+  name: 'quick' | 'default' | 'full';
+  runs: number;
+  flood: { label: string; size: number; binary: boolean; n: number }[];
+  floodKinds: string[];
+  echo: { n: number; warmup: number; size: number };
+  memory: { conns: number; settleMs: number; keepaliveMs: number; kinds: string[] };
+  slow: { durationMs: number; handlerMs: number; capMiB: number; kinds: string[] };
+  /** `uptimeMs`: how long the connection is up before the kill (the engine's minUptimeMs is 1 s). */
+  reconnect: { downMs: number; uptimeMs: number; fast: Record<string, number>; kinds: string[] };
+  idle?: { conns: number; seconds: number; keepaliveMs: number };
+}
+
+const KiB = 1024;
+
+// Message counts aim at about 0.1 s (quick: a check that the harness works) and 0.5-1 s
+// (default) of flooding per run on a 2-core VM: long enough to dwarf connection set-up,
+// short enough to repeat. Child start-up (about 0.2 s) is outside the measured interval.
+const floodSizes = (scale: number) => [
+  { label: '64 B text', size: 64, binary: false, n: 200_000 * scale },
+  { label: '64 B binary', size: 64, binary: true, n: 200_000 * scale },
+  { label: '1 KiB text', size: KiB, binary: false, n: 100_000 * scale },
+  { label: '64 KiB binary', size: 64 * KiB, binary: true, n: 4_000 * scale },
+];
+
+// Memory: the target compares `engine` with raw ws; the others split the engine's cost.
+const memoryKinds = ['ws', 'adapter', 'engine', 'engine-r1', 'engine-noka'];
+
+// A fast backoff: what a latency-sensitive user would configure.
+const fast = { initialDelayMs: 50, maxDelayMs: 250, multiplier: 2, jitter: 0 };
+
+export const MODES: Record<Mode['name'], Mode> = {
+  quick: {
+    name: 'quick',
+    runs: 3,
+    flood: floodSizes(0.25),
+    // Only what the targets compare: --quick has to finish in under a minute, build included.
+    floodKinds: ['ws', 'engine-r1'],
+    echo: { n: 1_000, warmup: 200, size: 64 },
+    memory: { conns: 100, settleMs: 200, keepaliveMs: 100, kinds: ['ws', 'engine'] },
+    slow: { durationMs: 700, handlerMs: 1, capMiB: 96, kinds: ['ws', 'engine-r1'] },
+    reconnect: { downMs: 200, uptimeMs: 1_100, fast, kinds: ['engine-fast'] },
+  },
+  default: {
+    name: 'default',
+    runs: 5,
+    flood: floodSizes(3),
+    floodKinds: ['ws', 'adapter', 'adapter-q', 'engine-r1', 'engine-r4'],
+    echo: { n: 20_000, warmup: 2_000, size: 64 },
+    memory: { conns: 2_000, settleMs: 2_000, keepaliveMs: 1_000, kinds: memoryKinds },
+    slow: { durationMs: 10_000, handlerMs: 1, capMiB: 256, kinds: ['ws', 'ws-concurrent', 'engine-r1'] },
+    reconnect: { downMs: 3_000, uptimeMs: 1_100, fast, kinds: ['engine-default', 'engine-fast'] },
+  },
+  full: {
+    name: 'full',
+    runs: 7,
+    flood: floodSizes(5),
+    floodKinds: ['ws', 'adapter', 'adapter-q', 'engine-r1', 'engine-r4'],
+    echo: { n: 20_000, warmup: 2_000, size: 64 },
+    memory: { conns: 2_000, settleMs: 2_000, keepaliveMs: 1_000, kinds: memoryKinds },
+    slow: {
+      durationMs: 10_000,
+      handlerMs: 1,
+      capMiB: 256,
+      kinds: ['ws', 'ws-concurrent', 'engine-r1', 'engine-r4'],
+    },
+    reconnect: { downMs: 5_000, uptimeMs: 1_100, fast, kinds: ['engine-default', 'engine-fast'] },
+    idle: { conns: 10_000, seconds: 30, keepaliveMs: 10_000 },
+  },
+};

@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { find, type KindResult, ratio, type ScenarioResult } from './scenario.js';
+import type { Summary } from './stats.js';
+
+const num = (value: number, digits = 0) =>
+  value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function cell(summary: Summary | undefined, scale = 1, digits = 0, withRange = false): string {
+  if (!summary) return '-';
+  const m = num(summary.median * scale, digits);
+  if (!withRange) return m;
+  return `${m} [${num(summary.min * scale, digits)}-${num(summary.max * scale, digits)}] (${summary.spreadPct.toFixed(0)}%)`;
+}
+
+function pad(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+}
+
+/** One scenario as a text table: median [min-max] of each metric, ratio vs raw ws, targets. */
+export function formatScenario(s: ScenarioResult): string {
+  const header = [
+    'client',
+    ...s.columns.map((c, i) => (i === 0 ? `${c.label} median [min-max] (spread)` : c.label)),
+    'vs ws',
+    'target',
+  ];
+  const rows = s.kinds.map((kind: KindResult) => {
+    if (kind.skipped) return [kind.label, `skipped: ${kind.skipped}`];
+    if (kind.runs.length === 0) return [kind.label, `failed: ${kind.errors[0] ?? 'no runs'}`];
+    const r = find(s.kinds, 'ws') ? ratio(s.kinds, kind.kind, s.primary) : undefined;
+    const target = s.targets.find((t) => t.kind === kind.kind);
+    const verdict = target
+      ? `${target.text} ${target.pass === null ? 'N/A' : target.pass ? 'PASS' : 'FAIL'} (${target.detail})`
+      : '';
+    return [
+      kind.label,
+      ...s.columns.map((c, i) => cell(kind.summary[c.key], c.scale, c.digits, i === 0)),
+      r === undefined ? '' : `${r.toFixed(2)}x`,
+      verdict,
+      kind.errors.length ? `(${kind.errors.length} failed runs)` : '',
+    ];
+  });
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => (row[i] ?? '').length)));
+  const lines = [`## ${s.title}`, pad(header, widths), ...rows.map((row) => pad(row, widths).trimEnd())];
+  for (const note of s.notes) lines.push(`  note: ${note}`);
+  return lines.join('\n');
+}
+
+export interface Meta {
+  mode: string;
+  startedAt: Date;
+  loadStart: number[];
+  runs: number;
+  dist: string;
+}
+
+export function environment(meta: Meta) {
+  return {
+    date: meta.startedAt.toISOString(),
+    mode: meta.mode,
+    runsPerFigure: meta.runs,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: { model: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
+    loadavg: { start: meta.loadStart, end: loadavg() },
+    measured: `${meta.dist} (a copy of dist/esm taken at start), each client in a fresh child process`,
+  };
+}
+
+export function formatHeader(env: ReturnType<typeof environment>): string {
+  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
+  return [
+    `# wscengine benchmarks (${env.mode}, ${env.runsPerFigure} runs per figure)`,
+    `${env.date}  node ${env.node}  ${env.cpu.model} x${env.cpu.cores}  ${env.platform}`,
+    `load average at start: ${load(env.loadavg.start)}; at end: ${load(env.loadavg.end)}`,
+  ].join('\n');
+}
+
+export function formatTargets(scenarios: ScenarioResult[]): string {
+  const lines = ['## Targets (ratio = median over runs of kind / raw ws within the same run)'];
+  for (const s of scenarios) {
+    for (const t of s.targets) {
+      const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL';
+      const label = find(s.kinds, t.kind)?.label ?? t.kind;
+      lines.push(`${verdict}  ${s.title} - ${label}: ${t.text} (measured ${t.detail})`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function writeResults(
+  path: string,
+  env: object,
+  scenarios: ScenarioResult[],
+  durationSec: number,
+): void {
+  writeFileSync(path, `${JSON.stringify({ ...env, durationSec, scenarios }, null, 2)}\n`);
+}

@@ -1,0 +1,159 @@
+import type { Mode } from './modes.js';
+import { median, rotate, type Summary, summarize } from './stats.js';
+import { KIND_LABELS, KIND_NEEDS, type Library } from './wscengine.js';
+
+/** The raw numbers of one run of one kind, as the client (and server) reported them. */
+export type Run = Record<string, number | boolean>;
+
+export interface KindResult {
+  kind: string;
+  label: string;
+  runs: Run[];
+  errors: string[];
+  /** Why the kind did not run (its code is not built yet). */
+  skipped?: string;
+  summary: Record<string, Summary>;
+}
+
+export interface Column {
+  key: string;
+  label: string;
+  /** Multiply before printing (e.g. bytes -> KiB). */
+  scale?: number;
+  digits?: number;
+}
+
+export interface TargetCheck {
+  kind: string;
+  text: string;
+  /** `null` when it could not be judged (a kind missing or failing). */
+  pass: boolean | null;
+  detail: string;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  params: object;
+  /** The metric the "vs raw ws" ratio is taken on. */
+  primary: string;
+  columns: Column[];
+  kinds: KindResult[];
+  targets: TargetCheck[];
+  notes: string[];
+}
+
+export interface Context {
+  mode: Mode;
+  lib: Library;
+  log(line: string): void;
+}
+
+const KINDS_EXTRA: Record<string, { needs: (keyof Library)[]; label: string }> = {
+  'ws-concurrent': { needs: [], label: 'raw ws, handler not chained' },
+  engine: { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine (keepalive on)' },
+  'engine-noka': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, keepalive off' },
+  'engine-default': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, default backoff' },
+  'engine-fast': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, fast backoff' },
+};
+
+export function labelOf(kind: string): string {
+  return KIND_LABELS[kind] ?? KINDS_EXTRA[kind]?.label ?? kind;
+}
+
+function missing(lib: Library, kind: string): string | undefined {
+  const needs = KIND_NEEDS[kind] ?? KINDS_EXTRA[kind]?.needs ?? [];
+  const absent = needs.filter((name) => !lib[name]);
+  return absent.length ? `${absent.join(', ')} not built` : undefined;
+}
+
+/**
+ * Runs `job` for every available kind, `runs` times, rotating the order each run so no
+ * kind always goes first (warm caches, CPU frequency, other people's load).
+ */
+export async function measureKinds(
+  ctx: Context,
+  name: string,
+  kinds: string[],
+  runs: number,
+  job: (kind: string, run: number) => Promise<Run>,
+  brief: (run: Run) => string,
+): Promise<KindResult[]> {
+  const results = kinds.map(
+    (kind): KindResult => ({
+      kind,
+      label: labelOf(kind),
+      runs: [],
+      errors: [],
+      skipped: missing(ctx.lib, kind),
+      summary: {},
+    }),
+  );
+  const runnable = results.filter((r) => !r.skipped);
+  for (let run = 0; run < runs; run++) {
+    for (const result of rotate(runnable, run)) {
+      const t0 = Date.now();
+      try {
+        const raw = { ...(await job(result.kind, run)), run };
+        result.runs.push(raw);
+        ctx.log(
+          `  ${name} run ${run + 1}/${runs} ${result.kind.padEnd(14)} ${brief(raw)} (${Date.now() - t0} ms)`,
+        );
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        result.errors.push(message);
+        ctx.log(`  ${name} run ${run + 1}/${runs} ${result.kind.padEnd(14)} ERROR ${message}`);
+      }
+    }
+  }
+  for (const result of results) {
+    const keys = new Set(result.runs.flatMap((run) => Object.keys(run)));
+    keys.delete('run');
+    for (const key of keys) {
+      const values = result.runs.map((run) => run[key]).filter((v): v is number => typeof v === 'number');
+      const summary = summarize(values);
+      if (summary) result.summary[key] = summary;
+    }
+  }
+  return results;
+}
+
+export function find(kinds: KindResult[], kind: string): KindResult | undefined {
+  return kinds.find((k) => k.kind === kind);
+}
+
+/**
+ * `kind` vs raw ws on `key`: the median over runs of the ratio within each run (the two
+ * were measured minutes apart at most, under the same load), or the ratio of the medians
+ * when no run has both.
+ */
+export function ratio(kinds: KindResult[], kind: string, key: string): number | undefined {
+  const own = find(kinds, kind);
+  const ws = find(kinds, 'ws');
+  if (!own || !ws) return undefined;
+  const wsByRun = new Map(ws.runs.map((r) => [r.run, r[key]]));
+  const paired = own.runs
+    .map((r) => {
+      const base = wsByRun.get(r.run);
+      return typeof r[key] === 'number' && typeof base === 'number' && base !== 0 ? r[key] / base : undefined;
+    })
+    .filter((v): v is number => v !== undefined && Number.isFinite(v));
+  if (paired.length > 0) return median(paired);
+  const a = own.summary[key]?.median;
+  const b = ws.summary[key]?.median;
+  return a !== undefined && b ? a / b : undefined;
+}
+
+/** A "ratio vs raw ws" target; `atLeast` for throughput, otherwise at most. */
+export function ratioTarget(
+  kinds: KindResult[],
+  kind: string,
+  key: string,
+  limit: number,
+  atLeast: boolean,
+): TargetCheck {
+  const r = ratio(kinds, kind, key);
+  const text = `${atLeast ? '>=' : '<='} ${limit.toFixed(2)}x`;
+  if (r === undefined) return { kind, text, pass: null, detail: 'not measured' };
+  return { kind, text, pass: atLeast ? r >= limit : r <= limit, detail: `${r.toFixed(2)}x` };
+}
