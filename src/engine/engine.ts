@@ -8,7 +8,7 @@ import type { EngineTelemetry } from '../otel/types.js';
 import { backoffDelay } from './backoff.js';
 import { traced } from './callbacks.js';
 import { realClock, schedule, wallSleep } from './clock.js';
-import type { RunContext } from './context.js';
+import { type RunContext, RunState } from './context.js';
 import { openSession, timeoutError } from './open.js';
 import { type ResolvedEngineOptions, resolveEngineOptions, type WebSocketEngineOptions } from './options.js';
 import { EngineReadMutex } from './read-mutex.js';
@@ -17,13 +17,6 @@ import type { Session } from './session.js';
 import type { Clock, ReadMutex } from './types.js';
 
 type State = 'idle' | 'starting' | 'running' | 'stopping';
-
-interface Run {
-  ctx: RunContext;
-  controller: AbortController;
-  /** Resolves once the run is over: no socket, timer or listener left. */
-  done: Promise<void>;
-}
 
 /**
  * A WebSocket client that stays connected: it dials through its adapter, calls your
@@ -54,7 +47,7 @@ export class WebSocketEngine {
   private readonly clock: Clock;
   private readonly mutex = new EngineReadMutex();
   private state: State = 'idle';
-  private run: Run | undefined;
+  private run: RunState | undefined;
   private session: Session | undefined;
 
   /** @throws InvalidOptionsError listing every invalid option. */
@@ -65,7 +58,7 @@ export class WebSocketEngine {
       tracerProvider: resolved.tracerProvider,
       meterProvider: resolved.meterProvider,
     });
-    // One wrapper for the loops and the callbacks alike: spans per call and message/byte
+    // One wrapper for the reader and the callbacks alike: spans per call and message/byte
     // counts when an SDK is registered, the adapter itself (no cost) otherwise.
     this.opts = { ...resolved, adapter: traceAdapter(resolved.adapter, this.telemetry) };
     const mutex = this.mutex;
@@ -89,7 +82,7 @@ export class WebSocketEngine {
   }
 
   /**
-   * Connects, runs `onOpen({ restarting: false })`, starts the read loops, then resolves.
+   * Connects, runs `onOpen({ restarting: false })`, starts reading, then resolves.
    * @throws EngineStartError when the dial fails, `onOpen` throws, `openTimeoutMs` passes or
    * `signal` aborts (`cause` says which); nothing is left open.
    * @throws EngineStateError when the engine is already started, starting or stopping.
@@ -124,22 +117,15 @@ export class WebSocketEngine {
   }
 
   private async doStart(signal: AbortSignal | undefined): Promise<void> {
-    const controller = new AbortController();
-    let finish: () => void = noop;
-    const done = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const ctx: RunContext = {
-      opts: this.opts,
-      telemetry: this.telemetry,
-      clock: this.clock,
-      mutex: this.mutex,
-      readMutex: this.readMutex,
-      conn: this.opts.adapter,
-      signal: controller.signal,
-      exitRequested: false,
-    };
-    this.run = { ctx, controller, done };
+    const ctx = new RunState(
+      this.opts,
+      this.telemetry,
+      this.clock,
+      this.mutex,
+      this.readMutex,
+      this.opts.adapter,
+    );
+    this.run = ctx;
     this.state = 'starting';
     let session: Session;
     try {
@@ -147,7 +133,7 @@ export class WebSocketEngine {
     } catch (error) {
       this.state = 'idle';
       this.run = undefined;
-      finish();
+      ctx.markEnded();
       throw new EngineStartError('engine failed to start', { cause: error });
     }
     if (this.state === 'starting') this.state = 'running';
@@ -158,10 +144,10 @@ export class WebSocketEngine {
         this.state = 'idle';
         this.session = undefined;
         this.run = undefined;
-        finish();
+        ctx.markEnded();
       });
     // exit() inside onOpen: the engine is over before start() resolves.
-    if (session.exiting) await done;
+    if (session.exiting) await ctx.ended();
   }
 
   /** The first open; retried only when `startRetries` asks for it. */
@@ -170,7 +156,7 @@ export class WebSocketEngine {
       try {
         return await openSession(ctx, false, signal);
       } catch (error) {
-        if (failures >= this.opts.startRetries || ctx.signal.aborted || signal?.aborted) throw error;
+        if (failures >= this.opts.startRetries || ctx.stopped || signal?.aborted) throw error;
         const waitSignal = signal ? AbortSignal.any([signal, ctx.signal]) : ctx.signal;
         if (!(await wallSleep(this.clock, backoffDelay(failures + 1, this.opts.reconnect), waitSignal))) {
           throw error;
@@ -180,19 +166,24 @@ export class WebSocketEngine {
   }
 
   /** Runs sessions one after the other until the engine ends for good. */
-  private async supervise(ctx: RunContext, first: Session): Promise<void> {
+  private async supervise(ctx: RunState, first: Session): Promise<void> {
     const { autoReconnect, reconnect } = this.opts;
     let session: Session | undefined = first;
     let failures = 0;
-    const lingering: Promise<void>[] = [];
+    let lingering: Promise<void>[] | undefined;
     while (session !== undefined) {
       this.session = session;
+      // Connected: nothing waits on the run's stop signal until the next reconnect.
+      ctx.release();
       session.run();
-      if (ctx.signal.aborted) session.end('stop');
+      if (ctx.stopped) session.end('stop');
       const outcome = await session.finished;
       this.session = undefined;
-      if (session.lingering) lingering.push(session.lingering);
-      if (outcome.exit || ctx.signal.aborted) break;
+      if (session.lingering) {
+        lingering ??= [];
+        lingering.push(session.lingering);
+      }
+      if (outcome.exit || ctx.stopped) break;
       if (!outcome.restart && !autoReconnect) break;
       // A session that closed right after opening is a failed attempt: no hot reconnect loop.
       const short = !outcome.restart && outcome.uptimeMs < reconnect.minUptimeMs;
@@ -207,13 +198,13 @@ export class WebSocketEngine {
       session = next?.session;
       failures = next?.failures ?? failures;
     }
-    await Promise.all(lingering);
+    if (lingering) await Promise.all(lingering);
   }
 
-  private async doStop(run: Run, signal: AbortSignal | undefined): Promise<void> {
+  private async doStop(run: RunState, signal: AbortSignal | undefined): Promise<void> {
     if (this.state !== 'idle') this.state = 'stopping';
-    run.ctx.exitRequested = true;
-    run.controller.abort(new DOMException('the engine is stopping', 'AbortError'));
+    run.exitRequested = true;
+    run.stop(new DOMException('the engine is stopping', 'AbortError'));
     this.session?.end('stop');
     const ms = this.opts.stopTimeoutMs;
     let fail: (error: unknown) => void = noop;
@@ -231,7 +222,7 @@ export class WebSocketEngine {
     const off = onAbort(signal, (reason) => fail(new EngineStopError('stop aborted', { cause: reason })));
     try {
       if (signal?.aborted) throw new EngineStopError('stop aborted', { cause: signal.reason });
-      await Promise.race([run.done, failed]);
+      await Promise.race([run.ended(), failed]);
     } finally {
       cancelTimer();
       off();

@@ -2,29 +2,40 @@ import { UnsupportedOperationError } from '../core/errors.js';
 import type { KeepaliveOptions } from './options.js';
 import type { Clock } from './types.js';
 
-/** What the keepalive of one session needs from it. @internal */
+/** What the keepalive of one session needs from it (the session itself: no closures). @internal */
 export interface KeepaliveHost {
-  /** Sends a ping; resolves on the pong. */
-  ping(signal: AbortSignal): Promise<void>;
   /** Count of messages received so far in the session: any inbound message is proof of life. */
-  received(): number;
+  readonly received: number;
+  /** Sends a ping; resolves on the pong. */
+  keepalivePing(signal: AbortSignal): Promise<void>;
   /** No pong and no message within `timeoutMs`: the connection is presumed dead. */
-  dead(): void;
+  keepaliveDead(): void;
   /** The adapter cannot ping (e.g. the WHATWG API): reported once, keepalive stops. */
-  unsupported(error: unknown): void;
+  keepaliveUnsupported(error: unknown): void;
 }
 
 /**
  * Finds half-open connections. Every `intervalMs` it checks whether anything arrived since
  * the last check; if not, it pings and waits `timeoutMs` for the pong or any message.
  * Counting messages (instead of timestamping each one) keeps the hot path at one increment.
+ *
+ * One timer at a time and one callback for it (`fire`, which looks at `pinging` to know
+ * whether the interval or the pong timeout ended); the ping's AbortController lives only
+ * while the ping does (an AbortSignal is an EventTarget, ~0.5 KiB), so between pings an
+ * idle session holds no more than the timer.
  * @internal
  */
 export class Keepalive {
-  private cancelTimer: unknown;
+  private timer: unknown;
   private controller: AbortController | undefined;
+  private pinging = false;
   private stopped = false;
   private lastSeen = -1;
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    if (this.pinging) this.timedOut();
+    else this.tick();
+  };
 
   constructor(
     private readonly clock: Clock,
@@ -33,22 +44,20 @@ export class Keepalive {
   ) {}
 
   start(): void {
-    this.lastSeen = this.host.received();
-    this.arm(this.options.intervalMs, () => this.tick());
+    this.restartCycle();
   }
 
   stop(): void {
     this.stopped = true;
     this.disarm();
-    this.controller?.abort();
-    this.controller = undefined;
+    this.giveUpPing();
   }
 
   private tick(): void {
-    const seen = this.host.received();
+    const seen = this.host.received;
     if (seen !== this.lastSeen) {
       this.lastSeen = seen;
-      this.arm(this.options.intervalMs, () => this.tick());
+      this.arm(this.options.intervalMs);
       return;
     }
     this.sendPing();
@@ -57,48 +66,66 @@ export class Keepalive {
   private sendPing(): void {
     const controller = new AbortController();
     this.controller = controller;
-    const seenAtPing = this.host.received();
-    this.arm(this.options.timeoutMs, () => {
-      controller.abort();
-      if (this.host.received() !== seenAtPing) return this.restartCycle();
-      this.stopped = true;
-      this.host.dead();
-    });
-    this.host.ping(controller.signal).then(
+    this.pinging = true;
+    this.arm(this.options.timeoutMs);
+    // Results of a ping given up (timeout, stop) are ignored: its controller is no longer current.
+    this.host.keepalivePing(controller.signal).then(
       () => {
-        if (controller.signal.aborted || this.stopped) return;
+        if (controller !== this.controller || this.stopped) return;
+        this.controller = undefined;
         this.restartCycle();
       },
       (error: unknown) => {
-        if (controller.signal.aborted || this.stopped) return;
-        this.disarm();
-        if (error instanceof UnsupportedOperationError) {
-          this.stopped = true;
-          this.host.unsupported(error);
-        }
-        // Any other ping failure means the connection is closing: read reports it.
+        if (controller !== this.controller || this.stopped) return;
+        this.pingFailed(error);
       },
     );
   }
 
-  private restartCycle(): void {
-    this.controller = undefined;
-    this.lastSeen = this.host.received();
-    this.arm(this.options.intervalMs, () => this.tick());
+  /** No pong within `timeoutMs`: alive if a message came meanwhile, else dead. */
+  private timedOut(): void {
+    this.giveUpPing();
+    if (this.host.received !== this.lastSeen) {
+      this.restartCycle();
+      return;
+    }
+    this.stopped = true;
+    this.host.keepaliveDead();
   }
 
-  private arm(ms: number, fn: () => void): void {
+  private pingFailed(error: unknown): void {
+    this.pinging = false;
+    this.controller = undefined;
+    this.disarm();
+    if (error instanceof UnsupportedOperationError) {
+      this.stopped = true;
+      this.host.keepaliveUnsupported(error);
+    }
+    // Any other ping failure means the connection is closing: read reports it.
+  }
+
+  /** Aborts the ping in flight, so the adapter drops it (and its abort listener). */
+  private giveUpPing(): void {
+    this.pinging = false;
+    this.controller?.abort();
+    this.controller = undefined;
+  }
+
+  private restartCycle(): void {
+    this.pinging = false;
+    this.lastSeen = this.host.received;
+    this.arm(this.options.intervalMs);
+  }
+
+  private arm(ms: number): void {
     this.disarm();
     if (this.stopped) return;
-    this.cancelTimer = this.clock.setTimeout(() => {
-      this.cancelTimer = undefined;
-      fn();
-    }, ms);
+    this.timer = this.clock.setTimeout(this.fire, ms);
   }
 
   private disarm(): void {
-    if (this.cancelTimer === undefined) return;
-    this.clock.clearTimeout(this.cancelTimer);
-    this.cancelTimer = undefined;
+    if (this.timer === undefined) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

@@ -23,9 +23,10 @@ export async function openSession(
 ): Promise<Session> {
   const controller = new AbortController();
   const abort = (reason: unknown) => controller.abort(reason);
-  const offRun = onAbort(ctx.signal, abort);
+  const runSignal = ctx.signal;
+  const offRun = onAbort(runSignal, abort);
   const offUser = onAbort(signal, abort);
-  if (ctx.signal.aborted) abort(ctx.signal.reason);
+  if (runSignal.aborted) abort(runSignal.reason);
   else if (signal?.aborted) abort(signal.reason);
   const ms = ctx.opts.openTimeoutMs;
   const cancelTimer =
@@ -37,7 +38,7 @@ export async function openSession(
     const response = await ctx.opts.adapter.dial(target, { signal: controller.signal });
     dialled = true;
     controller.signal.throwIfAborted();
-    const session = new Session(sessionDeps(ctx), globalThis.crypto.randomUUID());
+    const session = new Session(ctx, newSessionId());
     await raceAbort(callOnOpen(ctx, session, response, restarting, controller.signal), controller.signal);
     return session;
   } catch (error) {
@@ -72,7 +73,8 @@ function callOnOpen(
         response,
         conn: ctx.conn,
         readMutex: ctx.readMutex,
-        exit: session.exit,
+        // Not the session's cached `exit`: an idle session then holds no bound function.
+        exit: () => session.doExit(),
         restarting,
         sessionId: session.id,
         signal,
@@ -80,18 +82,13 @@ function callOnOpen(
   );
 }
 
-function sessionDeps(ctx: RunContext) {
-  return {
-    adapter: ctx.opts.adapter,
-    conn: ctx.conn,
-    client: ctx.opts.client,
-    mutex: ctx.mutex,
-    readMutex: ctx.readMutex,
-    telemetry: ctx.telemetry,
-    clock: ctx.clock,
-    readers: ctx.opts.readers,
-    keepalive: ctx.opts.keepalive,
-  };
+/**
+ * A fresh UUID. `randomUUID()` returns it as a rope of 14 string pieces, about 0.5 KiB held
+ * for the whole session (the id is on every span and callback); parsing it back from JSON
+ * yields one flat string of ~80 bytes.
+ */
+function newSessionId(): string {
+  return JSON.parse(`"${globalThis.crypto.randomUUID()}"`) as string;
 }
 
 /** The URL to dial now: the function form is called at every connect (fresh tokens). */

@@ -60,7 +60,7 @@ export interface WebSocketEngineOptions {
   adapter: WebSocketConnectionAdapter;
   /** The callbacks. Required (`onMessage` at least). */
   client: WebSocketClient;
-  /** Concurrent read/process loops, an integer >= 1: up to this many `onMessage` run at once. Default `4`. */
+  /** `onMessage` calls in flight at most (one reader fills these slots), an integer >= 1. Default `4`. */
   readers?: number;
   /** Reconnect after a peer close, a drop or a keepalive timeout. Default `true`. */
   autoReconnect?: boolean;

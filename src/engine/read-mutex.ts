@@ -8,22 +8,23 @@ interface LockWaiter {
 
 /**
  * The engine's {@link ReadMutex}. Users (`lock`, `runExclusive`) queue FIFO and take
- * precedence over the read loops, so a lock requested while the loops are busy is granted
- * as soon as the current read ends. A loop blocked in `read()` with an empty queue is
+ * precedence over the reader, so a lock requested while the reader is busy is granted
+ * as soon as the current read ends. The reader blocked in `read()` with an empty queue is
  * interrupted (its read aborted, which takes no message) so a user's lock never waits for
  * the next inbound message.
  *
- * The loops' side is allocation-free when uncontended: `tryLock()`/`unlock()` are boolean
+ * The reader's side is allocation-free when uncontended: `tryLock()`/`unlock()` are boolean
  * operations.
  * @internal
  */
 export class EngineReadMutex implements ReadMutex {
   private locked = false;
-  private readonly users: LockWaiter[] = [];
-  private loopWaiters: (() => void)[] = [];
-  private freeWaiters: (() => void)[] = [];
-  /** Set by a loop while it holds the lock inside a blocking read; called when a user wants the lock. */
-  interruptor: (() => void) | undefined;
+  // Allocated on first use: most engines never contend, and an idle one should hold little.
+  private users: LockWaiter[] | undefined;
+  private loopWaiter: (() => void) | undefined;
+  private freeWaiters: (() => void)[] | undefined;
+  /** Set by the reader while it holds the lock inside a blocking read; interrupted when a user wants the lock. */
+  interruptor: { interrupt(): void } | undefined;
 
   get isLocked(): boolean {
     return this.locked;
@@ -39,16 +40,17 @@ export class EngineReadMutex implements ReadMutex {
     return new Promise<() => void>((resolve, reject) => {
       const waiter: LockWaiter = { grant: () => undefined };
       const off = onAbort(signal, (reason) => {
-        const index = this.users.indexOf(waiter);
-        if (index >= 0) this.users.splice(index, 1);
+        const index = this.users?.indexOf(waiter) ?? -1;
+        if (index >= 0) this.users?.splice(index, 1);
         reject(reason);
       });
       waiter.grant = () => {
         off();
         resolve(this.releaser());
       };
+      this.users ??= [];
       this.users.push(waiter);
-      this.interruptor?.();
+      this.interruptor?.interrupt();
     });
   }
 
@@ -70,43 +72,44 @@ export class EngineReadMutex implements ReadMutex {
 
   /** Releases the lock: hands it to the oldest waiting user, else frees it. */
   unlock(): void {
-    const user = this.users.shift();
-    if (user) {
+    const user = this.users?.shift();
+    if (user !== undefined) {
       user.grant();
       return;
     }
     this.locked = false;
-    if (this.freeWaiters.length > 0) {
-      const waiters = this.freeWaiters;
-      this.freeWaiters = [];
+    const waiters = this.freeWaiters;
+    if (waiters !== undefined) {
+      this.freeWaiters = undefined;
       for (const w of waiters) w();
     }
   }
 
   /**
-   * Loop side: resolves when a loop may try the lock again (a user released it, or another
-   * loop went off to await an async `onMessage`). The loop re-checks with `tryLock()`.
+   * Reader side: resolves when the reader may try the lock again (a user released it, or
+   * the session is ending). The reader re-checks with `tryLock()`. One session reads at a
+   * time, so there is at most one such waiter.
    */
   waitForTurn(): Promise<void> {
-    return new Promise<void>((resolve) => this.loopWaiters.push(resolve));
+    return new Promise<void>((resolve) => {
+      this.loopWaiter = resolve;
+    });
   }
 
-  /** Wakes one loop waiting for its turn. */
-  wakeOne(): void {
-    this.loopWaiters.shift()?.();
-  }
-
-  /** Wakes every loop waiting for its turn (shutdown: they see it and end). */
-  wakeAll(): void {
-    const waiters = this.loopWaiters;
-    this.loopWaiters = [];
-    for (const w of waiters) w();
+  /** Wakes the reader if it waits for its turn. */
+  wakeReader(): void {
+    const wake = this.loopWaiter;
+    this.loopWaiter = undefined;
+    wake?.();
   }
 
   /** Resolves once nobody holds the lock (shutdown waits for a user's lock this way). */
   whenFree(): Promise<void> {
     if (!this.locked) return Promise.resolve();
-    return new Promise<void>((resolve) => this.freeWaiters.push(resolve));
+    return new Promise<void>((resolve) => {
+      this.freeWaiters ??= [];
+      this.freeWaiters.push(resolve);
+    });
   }
 
   private releaser(): () => void {
@@ -115,8 +118,8 @@ export class EngineReadMutex implements ReadMutex {
       if (released) return;
       released = true;
       this.unlock();
-      // A user releasing frees the connection for the loops.
-      if (!this.locked) this.wakeOne();
+      // A user releasing frees the connection for the reader.
+      if (!this.locked) this.wakeReader();
     };
   }
 }

@@ -38,7 +38,7 @@ export async function reconnectCycle(ctx: RunContext, start: CycleStart): Promis
   let failures = start.failures;
   let error = start.error;
   for (let attempt = 1; ; attempt++) {
-    if (ctx.signal.aborted || ctx.exitRequested) return undefined;
+    if (ctx.stopped || ctx.exitRequested) return undefined;
     const forced = start.forced && attempt === 1;
     if (!forced) {
       if (failures >= policy.maxRetries) return undefined;
@@ -60,7 +60,7 @@ export async function reconnectCycle(ctx: RunContext, start: CycleStart): Promis
       return { session, failures };
     } catch (e) {
       ctx.telemetry.reconnect(false);
-      if (ctx.signal.aborted) return undefined;
+      if (ctx.stopped) return undefined;
       failures++;
       error = e;
       await reportRestartError(ctx, e, failures);

@@ -7,7 +7,7 @@ import { Attr, SpanName } from '../otel/constants.js';
 import type { EngineTelemetry } from '../otel/types.js';
 import { contained } from './callbacks.js';
 import { MessageDispatcher } from './dispatch.js';
-import { Keepalive } from './keepalive.js';
+import { Keepalive, type KeepaliveHost } from './keepalive.js';
 import type { KeepaliveOptions } from './options.js';
 import { readLoop } from './read-loop.js';
 import type { EngineReadMutex } from './read-mutex.js';
@@ -49,13 +49,13 @@ export interface SessionDeps {
 const GOING_AWAY: CloseMessage = Object.freeze({ code: StatusCode.GoingAway, reason: 'Going away' });
 
 /**
- * One connection's life after `onOpen`: its read loops, its keepalive and its shutdown,
+ * One connection's life after `onOpen`: its reader, its keepalive and its shutdown,
  * which runs exactly once whatever triggers it (peer close, drop, keepalive timeout,
  * `restart()`, `exit()`, `stop()`).
  * @internal
  */
-export class Session extends MessageDispatcher {
-  /** True from the first end trigger on: no loop starts a new read. */
+export class Session extends MessageDispatcher implements KeepaliveHost {
+  /** True from the first end trigger on: the reader starts no new read. */
   closing = false;
   /** Resolves once `onClose` ran and the connection is closed. */
   readonly finished: Promise<SessionOutcome>;
@@ -81,34 +81,39 @@ export class Session extends MessageDispatcher {
     });
   }
 
-  /** Closes this session and reconnects. Bound once per session, handed to every callback. */
-  readonly restart = (): void => {
+  /** Closes this session and reconnects (callbacks get it bound, as `restart`). */
+  doRestart(): void {
     this.restartRequested = true;
     this.end('restart');
-  };
+  }
 
-  /** Closes this session and ends the engine. */
-  readonly exit = (): void => {
+  /** Closes this session and ends the engine (callbacks get it bound, as `exit`). */
+  doExit(): void {
     this.exitRequested = true;
     this.end('exit');
-  };
+  }
 
   /** Whether `exit()` was called (e.g. inside `onOpen`). */
   get exiting(): boolean {
     return this.exitRequested;
   }
 
-  /** Starts the read loops and the keepalive; or, if the session already ended (exit in onOpen), its shutdown. */
+  /** Starts the reader and the keepalive; or, if the session already ended (exit in onOpen), its shutdown. */
   run(): void {
     this.started = true;
     if (this.closing) {
       void this.shutdown();
       return;
     }
-    const loops: Promise<void>[] = [];
-    for (let i = 0; i < this.deps.readers; i++) loops.push(readLoop(this));
+    // Keepalive first: the reader may dispatch queued messages synchronously, and an
+    // `exit()` among them must find the keepalive to stop it.
     if (this.deps.keepalive) this.startKeepalive(this.deps.keepalive);
-    void Promise.all(loops).then(() => this.shutdown());
+    void readLoop(this);
+  }
+
+  /** The reader has stopped and in-flight `onMessage` calls are done: the shutdown goes on. */
+  override readerDone(): void {
+    void this.shutdown();
   }
 
   /** Triggers the shutdown; only the first trigger counts, but `exit`/`stop` still end the engine. */
@@ -122,10 +127,10 @@ export class Session extends MessageDispatcher {
     this.endedAt = this.deps.clock.now();
     this.keepalive?.stop();
     this.interrupt();
-    this.deps.mutex.wakeAll();
+    this.deps.mutex.wakeReader();
   }
 
-  /** A read rejected. Returns true when the session is over (the loop ends). */
+  /** A read rejected. Returns true when the session is over (the reader stops). */
   override async readFailed(error: unknown): Promise<boolean> {
     if (error instanceof WebSocketCloseError) {
       this.end('peer', { code: error.code, reason: error.reason }, error);
@@ -142,18 +147,26 @@ export class Session extends MessageDispatcher {
   }
 
   private startKeepalive(options: KeepaliveOptions): void {
-    const { conn } = this.deps;
-    this.keepalive = new Keepalive(this.deps.clock, options, {
-      ping: (signal) => conn.ping({ signal }),
-      received: () => this.received,
-      dead: () => {
-        const reason = `keepalive timeout: no pong within ${options.timeoutMs} ms`;
-        const error = new WebSocketCloseError(StatusCode.AbnormalClosure, reason);
-        this.end('keepalive', { code: error.code, reason }, error);
-      },
-      unsupported: (error) => void this.reportError(error),
-    });
+    this.keepalive = new Keepalive(this.deps.clock, options, this);
     this.keepalive.start();
+  }
+
+  /** @internal Keepalive host: pings through what callbacks see as `conn` (traced). */
+  keepalivePing(signal: AbortSignal): Promise<void> {
+    return this.deps.conn.ping({ signal });
+  }
+
+  /** @internal Keepalive host: no pong and no message in time. */
+  keepaliveDead(): void {
+    const options = this.deps.keepalive;
+    const reason = `keepalive timeout: no pong within ${options?.timeoutMs} ms`;
+    const error = new WebSocketCloseError(StatusCode.AbnormalClosure, reason);
+    this.end('keepalive', { code: error.code, reason }, error);
+  }
+
+  /** @internal Keepalive host: the adapter cannot ping. */
+  keepaliveUnsupported(error: unknown): void {
+    void this.reportError(error);
   }
 
   private async shutdown(): Promise<void> {

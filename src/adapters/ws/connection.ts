@@ -32,12 +32,12 @@ type State = 'open' | 'closing' | 'closed';
 export class WsConnection {
   /** Messages received and not yet read; ended (with the close error) when the connection ends. */
   readonly queue: InboundQueue;
-  /** Settles once ws has emitted `close` and every listener is gone. */
-  readonly closed: Promise<void>;
   private state: State = 'open';
+  private closedPromise: Promise<void> | undefined;
   private readonly writes = new PendingCalls();
-  private readonly pings = new PendingCalls();
+  private readonly pings = new PendingCalls(true);
   private pingId = 0;
+  private onPong: ((data: Buffer) => void) | undefined;
   private lastError: unknown;
   private closeTimer: NodeJS.Timeout | undefined;
   private offCloseAbort: () => void = noop;
@@ -48,18 +48,21 @@ export class WsConnection {
     readonly ws: WebSocket,
     private readonly options: ConnectionOptions,
   ) {
-    this.queue = new InboundQueue(
-      options.inboundQueue,
-      () => ws.pause(),
-      () => ws.resume(),
-    );
-    this.closed = new Promise((resolve) => {
-      this.markClosed = resolve;
-    });
+    // Bound methods rather than arrows: no closure context kept per connection.
+    this.queue = new InboundQueue(options.inboundQueue, ws.pause.bind(ws), ws.resume.bind(ws));
     ws.on('message', this.onMessage);
-    ws.on('pong', this.onPong);
     ws.on('error', this.onError);
     ws.on('close', this.onClose);
+  }
+
+  /** Settles once ws has emitted `close` and every listener is gone. */
+  get closed(): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    // Created on demand: most connections are never awaited until they close.
+    this.closedPromise ??= new Promise((resolve) => {
+      this.markClosed = resolve;
+    });
+    return this.closedPromise;
   }
 
   /** No close has started: `close()` may be called. */
@@ -94,6 +97,12 @@ export class WsConnection {
 
   /** Sends a ping with a payload of its own and resolves when a pong answers it or a later one. */
   ping(signal: AbortSignal | undefined): Promise<void> {
+    // Pongs are only listened for once we ping: an idle connection that never pings holds
+    // one listener less.
+    if (this.onPong === undefined) {
+      this.onPong = (data: Buffer) => this.pongReceived(data);
+      this.ws.on('pong', this.onPong);
+    }
     const id = ++this.pingId;
     return this.pings.start(id, signal, (call) => {
       this.ws.ping(String(id), undefined, (error?: Error) => {
@@ -136,11 +145,11 @@ export class WsConnection {
     );
   };
 
-  private readonly onPong = (data: Buffer): void => {
+  private pongReceived(data: Buffer): void {
     const id = Number(data.toString('latin1'));
     // Pongs we did not ask for (unsolicited, or another payload) answer nothing.
     if (Number.isSafeInteger(id) && id > 0) this.pings.resolveUpTo(id);
-  };
+  }
 
   private readonly onError = (error: Error): void => {
     this.lastError = error;
@@ -158,7 +167,7 @@ export class WsConnection {
     this.closeTimer = undefined;
     this.offCloseAbort();
     this.ws.off('message', this.onMessage);
-    this.ws.off('pong', this.onPong);
+    if (this.onPong) this.ws.off('pong', this.onPong);
     this.ws.off('error', this.onError);
     this.ws.off('close', this.onClose);
     const cause = this.lastError;

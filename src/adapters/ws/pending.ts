@@ -8,21 +8,21 @@ export class PendingCall {
   constructor(
     /** Ordering key: pings are answered up to a given id. */
     readonly id: number,
-    private readonly owner: Set<PendingCall>,
+    private readonly owner: PendingCalls,
     private readonly onResolve: () => void,
     private readonly onReject: (error: unknown) => void,
   ) {}
 
   /** Resolves the call unless it has already settled. */
   resolve(): void {
-    if (!this.owner.delete(this)) return;
+    if (!this.owner.remove(this)) return;
     this.off();
     this.onResolve();
   }
 
   /** Rejects the call unless it has already settled. */
   reject(error: unknown): void {
-    if (!this.owner.delete(this)) return;
+    if (!this.owner.remove(this)) return;
     this.off();
     this.onReject(error);
   }
@@ -33,11 +33,21 @@ export class PendingCall {
  * an abort can remove exactly one. Set order is call order.
  */
 export class PendingCalls {
-  private readonly calls = new Set<PendingCall>();
+  // Created by the first call: an idle connection never writes or pings, and a Set with
+  // its table is ~150 bytes.
+  private calls: Set<PendingCall> | undefined;
+
+  constructor(
+    /**
+     * Drop the Set whenever the last call settles: for rare calls (keepalive pings) that
+     * leave an idle connection without it; not for writes, which would allocate one per write.
+     */
+    private readonly releaseWhenIdle = false,
+  ) {}
 
   /** Calls still waiting. */
   get size(): number {
-    return this.calls.size;
+    return this.calls?.size ?? 0;
   }
 
   /**
@@ -46,7 +56,8 @@ export class PendingCalls {
    */
   start(id: number, signal: AbortSignal | undefined, send: (call: PendingCall) => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const call = new PendingCall(id, this.calls, resolve, reject);
+      const call = new PendingCall(id, this, resolve, reject);
+      this.calls ??= new Set();
       this.calls.add(call);
       call.off = onAbort(signal, (reason) => call.reject(reason));
       try {
@@ -59,6 +70,7 @@ export class PendingCalls {
 
   /** Resolves every call whose id is at most `id` (a pong may answer only the latest ping). */
   resolveUpTo(id: number): void {
+    if (this.calls === undefined) return;
     for (const call of this.calls) {
       if (call.id <= id) call.resolve();
     }
@@ -66,6 +78,16 @@ export class PendingCalls {
 
   /** Rejects every waiting call with `error`. */
   rejectAll(error: unknown): void {
+    if (this.calls === undefined) return;
     for (const call of this.calls) call.reject(error);
+  }
+
+  /** Forgets `call`; false when it had already settled. */
+  remove(call: PendingCall): boolean {
+    const calls = this.calls;
+    if (calls === undefined || !calls.delete(call)) return false;
+    // An iteration over the dropped Set (rejectAll, resolveUpTo) goes on unaffected.
+    if (this.releaseWhenIdle && calls.size === 0) this.calls = undefined;
+    return true;
   }
 }
