@@ -134,7 +134,9 @@ export class InboundQueue {
    * add/removeEventListener pair per read; the latest signal stays subscribed while idle.
    */
   private subscribe(signal: AbortSignal): Subscription {
-    let subscription = this.subscriptions.find((s) => s.signal === signal);
+    let subscription: Subscription | undefined;
+    // A loop, not find(): no closure per blocking read.
+    for (const s of this.subscriptions) if (s.signal === signal) subscription = s;
     if (!subscription) {
       const created: Subscription = { signal, waiting: 0, off: noop };
       created.off = onAbort(signal, (reason) => this.abortWaiters(created, reason));
