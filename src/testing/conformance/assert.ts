@@ -101,7 +101,7 @@ export const binary = (data: Uint8Array | number[]): Message => ({
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters vary per error class.
-type ErrorClass<E> = abstract new (...args: any[]) => E;
+export type ErrorClass<E> = abstract new (...args: any[]) => E;
 
 /**
  * Waits for `promise` to reject with an instance of `Class` (and `code`, if given) and

@@ -1,5 +1,6 @@
-import { ConnectionClosedError, WscEngineError } from '../../core/errors.js';
+import { WscEngineError } from '../../core/errors.js';
 import { fail, handled, ok, rejectsWith, rejectsWithReason, sameMessage, show, text } from './assert.js';
+import { checkNoConnection } from './no-connection.js';
 import type { ExecutableClause } from './types.js';
 
 /** Clauses of `ping`. */
@@ -82,21 +83,6 @@ export const PING_CLAUSES: readonly ExecutableClause[] = [
     level: 'MUST',
     source: 'seed',
     text: 'ping rejects with ConnectionClosedError when there is no connection: never dialled, or closed.',
-    async check(ctx) {
-      await rejectsWith(
-        ctx.within(ctx.newAdapter().ping(), 'ping'),
-        ConnectionClosedError,
-        'ping before dial',
-        'ERR_CONNECTION_CLOSED',
-      );
-      const { adapter } = await ctx.connect();
-      await ctx.within(adapter.close(1000), 'close');
-      await rejectsWith(
-        ctx.within(adapter.ping(), 'ping'),
-        ConnectionClosedError,
-        'ping after close',
-        'ERR_CONNECTION_CLOSED',
-      );
-    },
+    check: (ctx) => checkNoConnection(ctx, 'ping', (adapter) => adapter.ping()),
   },
 ];

@@ -1,7 +1,8 @@
-import { ConnectionClosedError, WebSocketCloseError, WscEngineError } from '../../core/errors.js';
+import { WebSocketCloseError, WscEngineError } from '../../core/errors.js';
 import { type Message, MessageType } from '../../core/message.js';
 import { binary, equal, handled, ok, rejectsWith, rejectsWithReason, sameMessage, text } from './assert.js';
 import { APPLICATION_CODES } from './checks-close.js';
+import { checkNoConnection } from './no-connection.js';
 import type { ClauseContext, ExecutableClause } from './types.js';
 
 /** Codes a server may send that the suite expects back unchanged from `read`. */
@@ -255,16 +256,6 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     level: 'MUST',
     source: 'API.md',
     text: 'read rejects with ConnectionClosedError before any dial, and with a WscEngineError after close.',
-    async check(ctx) {
-      await rejectsWith(
-        ctx.within(ctx.newAdapter().read(), 'read'),
-        ConnectionClosedError,
-        'read before dial',
-        'ERR_CONNECTION_CLOSED',
-      );
-      const { adapter } = await ctx.connect();
-      await ctx.within(adapter.close(1000), 'close');
-      await rejectsWith(ctx.within(adapter.read(), 'read'), WscEngineError, 'read after close');
-    },
+    check: (ctx) => checkNoConnection(ctx, 'read', (adapter) => adapter.read(), WscEngineError),
   },
 ];

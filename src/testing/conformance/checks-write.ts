@@ -1,6 +1,7 @@
-import { ConnectionClosedError, InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
 import { type Message, MessageType } from '../../core/message.js';
 import { binary, handled, ok, rejectsWith, rejectsWithReason, sameMessage, text } from './assert.js';
+import { checkNoConnection } from './no-connection.js';
 import type { ClauseContext, Connected, ExecutableClause } from './types.js';
 
 async function writeAll(
@@ -148,24 +149,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     level: 'MUST',
     source: 'seed',
     text: 'write rejects with ConnectionClosedError when there is no connection: never dialled, or closed.',
-    async check(ctx) {
-      const never = ctx.newAdapter().write(MessageType.Text, 'x');
-      await rejectsWith(
-        ctx.within(never, 'write'),
-        ConnectionClosedError,
-        'write before dial',
-        'ERR_CONNECTION_CLOSED',
-      );
-      const { adapter } = await ctx.connect();
-      await ctx.within(adapter.close(1000), 'close');
-      const after = adapter.write(MessageType.Text, 'x');
-      await rejectsWith(
-        ctx.within(after, 'write'),
-        ConnectionClosedError,
-        'write after close',
-        'ERR_CONNECTION_CLOSED',
-      );
-    },
+    check: (ctx) => checkNoConnection(ctx, 'write', (adapter) => adapter.write(MessageType.Text, 'x')),
   },
   {
     id: 'concurrency.mixed-operations',
