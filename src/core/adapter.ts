@@ -69,4 +69,30 @@ export interface WebSocketConnectionAdapter {
    * to dispatch queued messages without allocating a promise per message.
    */
   readQueued?(): Message | undefined;
+
+  /**
+   * Optional, with `readQueued`: registers `watcher` for the current connection (replacing
+   * any other; `undefined` removes it). The adapter then calls `watcher.queued()` each time
+   * a message is queued (not for one handed straight to a waiting `read`), and
+   * `watcher.ended()` once the connection has ended (at once if it already has, or if there
+   * is no connection), after which `read` rejects with the close error once the queue is
+   * drained. Calls may come synchronously from inside the adapter's event handling, and
+   * the watcher may call `readQueued` from them.
+   *
+   * The engine uses it to wait for messages with no pending `read`: an idle session then
+   * holds no promise and no `AbortSignal`, and a message is handed to `onMessage` from
+   * the event that brought it. A dial replaces the connection, and the watch with it.
+   */
+  watchReads?(watcher: ReadWatcher | undefined): void;
+}
+
+/**
+ * What {@link WebSocketConnectionAdapter.watchReads} notifies. Both methods are called on
+ * the watcher object (no `this` binding needed) and must not throw.
+ */
+export interface ReadWatcher {
+  /** A message was queued: `readQueued()` returns it now. */
+  queued(): void;
+  /** The connection ended: once `readQueued()` returns `undefined`, `read()` rejects with the close error. */
+  ended(): void;
 }

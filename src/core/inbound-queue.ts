@@ -1,4 +1,5 @@
 import { noop, onAbort } from './abort.js';
+import type { ReadWatcher } from './adapter.js';
 import type { Message } from './message.js';
 
 /** Bounds of an {@link InboundQueue}. */
@@ -28,6 +29,10 @@ interface Subscription {
 // Shared and never written: the ring is allocated on the first push, so an idle
 // connection pays nothing for it.
 const NO_RING: (Message | undefined)[] = [];
+// Likewise for waiting reads and their signal subscriptions: a consumer that watches
+// (`watch`) and takes messages with `shift` never allocates them.
+const NO_WAITERS: Waiter[] = [];
+const NO_SUBSCRIPTIONS: Subscription[] = [];
 
 /**
  * The inbound side of an adapter: messages the socket delivered and `read` calls waiting
@@ -36,6 +41,9 @@ const NO_RING: (Message | undefined)[] = [];
  * called once the queue has drained to half. After `end(error)`, queued messages are
  * still delivered and then every read rejects with `error`.
  *
+ * A consumer may also `watch` it: the watcher hears of each queued message and of the
+ * end, and takes messages with `shift`, so waiting costs no promise.
+ *
  * Adapters feed it from their library's events; it owns no socket and no timer.
  */
 export class InboundQueue {
@@ -43,8 +51,9 @@ export class InboundQueue {
   private head = 0;
   private count = 0;
   private bytes = 0;
-  private readonly waiters: Waiter[] = [];
-  private subscriptions: Subscription[] = [];
+  private waiters: Waiter[] = NO_WAITERS;
+  private subscriptions: Subscription[] = NO_SUBSCRIPTIONS;
+  private watcher: ReadWatcher | undefined;
   private paused = false;
   private ended: { error: unknown } | undefined;
   private readonly maxMessages: number;
@@ -79,11 +88,14 @@ export class InboundQueue {
     return this.ended !== undefined;
   }
 
-  /** Hands a message to the oldest waiting read, or queues it. Ignored after `end()`. */
+  /**
+   * Hands a message to the oldest waiting read, or queues it and tells the watcher.
+   * Ignored after `end()`.
+   */
   push(message: Message): void {
     if (this.ended) return;
-    const waiter = this.waiters.shift();
-    if (waiter) {
+    if (this.waiters.length > 0) {
+      const waiter = this.waiters.shift()!;
       if (waiter.subscription) this.release(waiter.subscription);
       waiter.resolve(message);
       return;
@@ -94,8 +106,19 @@ export class InboundQueue {
     this.bytes += sizeOf(message);
     if (!this.paused && this.isFull) {
       this.paused = true;
-      this.pause();
+      this.pauseSource();
     }
+    this.watcher?.queued();
+  }
+
+  /**
+   * Registers `watcher` (replacing any other; `undefined` removes it): `queued()` after each
+   * message that is queued rather than handed to a waiting read, `ended()` once on `end()`,
+   * or at once if the queue has already ended.
+   */
+  watch(watcher: ReadWatcher | undefined): void {
+    this.watcher = watcher;
+    if (watcher && this.ended) watcher.ended();
   }
 
   /** Takes the oldest queued message without waiting, or `undefined`. */
@@ -108,7 +131,7 @@ export class InboundQueue {
     this.bytes -= sizeOf(message);
     if (this.paused && this.count <= this.maxMessages >> 1 && this.bytes <= this.maxBytes / 2) {
       this.paused = false;
-      if (!this.ended) this.resume();
+      if (!this.ended) this.resumeSource();
     }
     return message;
   }
@@ -124,8 +147,19 @@ export class InboundQueue {
     if (message) return Promise.resolve(message);
     if (this.ended) return Promise.reject(this.ended.error);
     return new Promise<Message>((resolve, reject) => {
+      if (this.waiters === NO_WAITERS) this.waiters = [];
       this.waiters.push({ resolve, reject, subscription: signal && this.subscribe(signal) });
     });
+  }
+
+  /** Stops the source because the queue is full. Override to do it without the constructor's function. */
+  protected pauseSource(): void {
+    this.pause();
+  }
+
+  /** Restarts the source once the queue drained to half. Override along with {@link pauseSource}. */
+  protected resumeSource(): void {
+    this.resume();
   }
 
   /**
@@ -141,6 +175,7 @@ export class InboundQueue {
       const created: Subscription = { signal, waiting: 0, off: noop };
       created.off = onAbort(signal, (reason) => this.abortWaiters(created, reason));
       for (const idle of this.subscriptions.filter((s) => s.waiting === 0)) this.unsubscribe(idle);
+      if (this.subscriptions === NO_SUBSCRIPTIONS) this.subscriptions = [];
       this.subscriptions.push(created);
       subscription = created;
     }
@@ -185,11 +220,15 @@ export class InboundQueue {
       this.clear();
       if (this.paused) {
         this.paused = false;
-        this.resume();
+        this.resumeSource();
       }
     }
-    for (const subscription of this.subscriptions.splice(0)) subscription.off();
-    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    const { subscriptions, waiters } = this;
+    this.subscriptions = NO_SUBSCRIPTIONS;
+    this.waiters = NO_WAITERS;
+    for (const subscription of subscriptions) subscription.off();
+    for (const waiter of waiters) waiter.reject(error);
+    this.watcher?.ended();
   }
 
   private clear(): void {
