@@ -1,8 +1,9 @@
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
 import type { EngineTelemetry } from '../otel/types.js';
+import { type ReadMode, readModeOf } from './dispatch.js';
 import type { KeepaliveOptions, ResolvedEngineOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
-import type { SessionDeps } from './session.js';
+import type { SessionDeps, SessionHost } from './session.js';
 import type { Clock, ReadMutex, WebSocketClient } from './types.js';
 
 /**
@@ -42,6 +43,11 @@ export class RunState implements RunContext {
   readonly client: WebSocketClient;
   readonly readers: number;
   readonly keepalive: KeepaliveOptions | undefined;
+  readonly readMode: ReadMode;
+  /** Failed attempts in a row (a session shorter than `minUptimeMs` counts as one). */
+  failures = 0;
+  /** Closes still running after keepalive drops: the run ends once they are done. */
+  lingering: Promise<void>[] | undefined;
   private controller: AbortController | undefined;
   private stopReason: unknown;
   private isStopped = false;
@@ -57,11 +63,13 @@ export class RunState implements RunContext {
     readonly mutex: EngineReadMutex,
     readonly readMutex: ReadMutex,
     readonly conn: WebSocketConnectionAdapter,
+    readonly host: SessionHost,
   ) {
     this.adapter = opts.adapter;
     this.client = opts.client;
     this.readers = opts.readers;
     this.keepalive = opts.keepalive;
+    this.readMode = readModeOf(opts.adapter);
   }
 
   get stopped(): boolean {

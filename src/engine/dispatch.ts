@@ -1,9 +1,10 @@
-import { noop } from '../core/abort.js';
+import type { ReadWatcher } from '../core/adapter.js';
 import { CallbackError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import { Attr, SpanName } from '../otel/constants.js';
 import { messageSize } from '../otel/trace-adapter.js';
 import { contained } from './callbacks.js';
+import type { TurnWaiter } from './read-mutex.js';
 import type { SessionDeps } from './session.js';
 import type { OnMessageArgs } from './types.js';
 
@@ -11,15 +12,47 @@ import type { OnMessageArgs } from './types.js';
 export const INTERRUPTED: unique symbol = Symbol('wscengine.read-interrupted');
 
 /**
- * The per-message half of a session: reading with interruption, calling `onMessage` with
- * up to `readers` calls in flight, and reporting errors to `onReadError` while nothing
- * reads. Kept apart from the shutdown logic in `Session` so the hot path is small and easy
- * to audit for allocations. Everything that is only needed once something happens (the
- * read's AbortController, the bound `restart`/`exit`, the completion handlers of async
- * `onMessage` calls) is created on first use, so an idle session holds little.
+ * How a session's reader gets messages from its adapter, chosen once per run from the
+ * methods the adapter has: `Blocking`, only the contract's `read()` (one at a time,
+ * interruptible by a signal); `Queued`, `readQueued()` for what is queued and a blocking
+ * `read()` when nothing is; `Watched`, `readQueued()` plus `watchReads()`, so the adapter
+ * says when to read and no read waits.
  * @internal
  */
-export abstract class MessageDispatcher {
+export const ReadMode = Object.freeze({ Blocking: 0, Queued: 1, Watched: 2 } as const);
+/** @internal */
+export type ReadMode = (typeof ReadMode)[keyof typeof ReadMode];
+
+/** The read mode an adapter allows. @internal */
+export function readModeOf(adapter: SessionDeps['adapter']): ReadMode {
+  if (typeof adapter.readQueued !== 'function') return ReadMode.Blocking;
+  return typeof adapter.watchReads === 'function' ? ReadMode.Watched : ReadMode.Queued;
+}
+
+/**
+ * The per-message half of a session: the reader, `onMessage` with up to `readers` calls
+ * in flight, and `onReadError` while nothing reads. Kept apart from the shutdown logic in
+ * `Session` so the hot path is small and easy to audit for allocations.
+ *
+ * The reader is a pump, not a loop parked in `await read()`: {@link pump} takes messages
+ * while it may (no `onReadError` running, a slot free, nobody holding the lock) and returns
+ * when it must wait. Whatever ends the wait calls `pump()` again: the adapter's watcher
+ * (`queued()`/`ended()`), a settled `onMessage`, the end of an `onReadError`, the lock
+ * being released, the session ending. So an idle session over a watching adapter holds no
+ * promise, no suspended function and no `AbortSignal`, and a queued message is handed to a
+ * synchronous `onMessage` from the adapter's event that brought it, with no promise, timer
+ * or closure per message. Adapters without `watchReads` get one blocking `read()` at a time
+ * (with an `AbortSignal` so a user's `lock()` and the shutdown can interrupt it).
+ *
+ * Order and bounds are those of N read loops: messages read in arrival order, `onMessage`
+ * started in that order, at most `readers` in flight (`readers: 1` is strictly sequential),
+ * no read while the lock is held or `onReadError` runs. The pump never runs re-entrantly: a
+ * wake-up from inside it (an `onMessage` that releases a lock) makes it go round once more.
+ * Everything only needed once something happens (the read's AbortController, the bound
+ * `restart`/`exit`, completion handlers) is created on first use.
+ * @internal
+ */
+export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
   /** Messages delivered so far; the keepalive reads it as proof of life. */
   received = 0;
   /** `onReadError` calls running; the reader does not read while it is above 0. */
@@ -27,16 +60,28 @@ export abstract class MessageDispatcher {
   /** `onMessage` calls started and not settled yet (error report included). */
   inFlight = 0;
   abstract closing: boolean;
+  /** Set by `run()`: wake-ups before it (an `exit()` inside `onOpen`) do nothing. */
+  protected active = false;
 
+  private pumping = false;
+  private repump = false;
+  /** A blocking `read()` is pending; its settlement pumps. */
+  private reading = false;
+  /** The adapter said the connection ended: a blocking read now reports how. */
+  private sourceEnded = false;
+  /** `readerDone()` was called. */
+  private finished = false;
+  /** A message a blocking read resolved with, dispatched by the next pump. */
+  private readMessage: Message | undefined;
   private readController: AbortController | undefined;
   private readOptions: { signal: AbortSignal } | undefined;
-  private resumeGate: Promise<void> | undefined;
-  private openGate: () => void = noop;
-  private wakeReader: (() => void) | undefined;
   private boundRestart: (() => void) | undefined;
   private boundExit: (() => void) | undefined;
   private onSettled: (() => void) | undefined;
   private onFailed: ((error: unknown) => void) | undefined;
+  private onRead: ((message: Message) => void) | undefined;
+  private onReadRejected: ((error: unknown) => void) | undefined;
+  private tracedDrain: (() => void) | undefined;
   private readonly traced: boolean;
 
   constructor(
@@ -46,9 +91,9 @@ export abstract class MessageDispatcher {
     this.traced = deps.telemetry.enabled;
   }
 
-  /** A read rejected; returns true when the reader should stop. */
-  abstract readFailed(error: unknown): Promise<boolean>;
-  /** The reader has stopped and no `onMessage` is in flight. */
+  /** A read rejected with something other than an interruption. */
+  abstract readFailed(error: unknown): void;
+  /** The reader has stopped for good: closing, no read pending, no `onMessage` or `onReadError` running. */
   abstract readerDone(): void;
   /** Closes this session and reconnects. */
   abstract doRestart(): void;
@@ -67,16 +112,129 @@ export abstract class MessageDispatcher {
     return this.boundExit;
   }
 
+  /** Watcher: a message was queued in the adapter. */
+  queued(): void {
+    this.pump();
+  }
+
+  /** Watcher: the connection ended; what is queued is still delivered, then the read reports the close. */
+  ended(): void {
+    this.sourceEnded = true;
+    this.pump();
+  }
+
+  /** The lock is free again. */
+  wake(): void {
+    this.pump();
+  }
+
+  /** Starts watching the adapter (when it can be watched) and reading. */
+  protected startReading(): void {
+    this.active = true;
+    if (this.deps.readMode === ReadMode.Watched) this.deps.adapter.watchReads?.(this);
+    this.pump();
+  }
+
   /** Aborts the pending blocking read, if any (it takes no message). Called by the mutex too. */
   interrupt(): void {
     this.readController?.abort(INTERRUPTED);
   }
 
   /**
+   * Takes and dispatches messages until it has to wait; never throws, never runs twice at
+   * once. With telemetry on it runs with no active span, whoever woke it (a socket event
+   * runs in the context the socket was created in), so `onMessage` spans root their traces.
+   */
+  pump(): void {
+    if (!this.active) return;
+    if (this.pumping) {
+      this.repump = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      if (this.traced) {
+        this.tracedDrain ??= () => this.drain();
+        this.deps.telemetry.detached(this.tracedDrain);
+      } else {
+        this.drain();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private drain(): void {
+    do {
+      this.repump = false;
+      this.step();
+    } while (this.repump);
+  }
+
+  private step(): void {
+    const { mutex, adapter, readers, readMode } = this.deps;
+    for (;;) {
+      const read = this.readMessage;
+      if (read !== undefined) {
+        this.readMessage = undefined;
+        this.received++;
+        this.deliver(read);
+        continue;
+      }
+      if (this.closing) {
+        this.finishReading();
+        return;
+      }
+      if (this.reading || this.pauses > 0 || this.inFlight >= readers) return;
+      if (mutex.isLocked) {
+        mutex.waitForTurn(this);
+        return;
+      }
+      // Synchronous: nothing can take the lock between the check above and this.
+      const message = readMode === ReadMode.Blocking ? undefined : adapter.readQueued?.();
+      if (message !== undefined) {
+        this.received++;
+        this.deliver(message);
+        continue;
+      }
+      if (readMode === ReadMode.Watched && !this.sourceEnded) return;
+      this.blockingRead();
+      return;
+    }
+  }
+
+  /** One `read()` holding the lock; a user's `lock()` or the shutdown interrupts it. */
+  private blockingRead(): void {
+    const { mutex, adapter } = this.deps;
+    mutex.tryLock();
+    mutex.interruptor = this;
+    this.reading = true;
+    this.onRead ??= (message: Message) => this.readSettled(message, undefined);
+    this.onReadRejected ??= (error: unknown) => this.readSettled(undefined, error);
+    let pending: Promise<Message>;
+    try {
+      pending = adapter.read(this.readSignal());
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(this.onRead, this.onReadRejected);
+  }
+
+  private readSettled(message: Message | undefined, error: unknown): void {
+    const { mutex } = this.deps;
+    this.reading = false;
+    mutex.interruptor = undefined;
+    mutex.unlock();
+    if (message !== undefined) this.readMessage = message;
+    else if (error !== INTERRUPTED) this.readFailed(error);
+    this.pump();
+  }
+
+  /**
    * Options of the next blocking read: one signal, reused by every read until an
    * interruption aborts it, created on the first read that has to wait.
    */
-  readSignal(): { signal: AbortSignal } {
+  private readSignal(): { signal: AbortSignal } {
     if (this.readOptions === undefined || this.readOptions.signal.aborted) {
       this.readController = new AbortController();
       this.readOptions = { signal: this.readController.signal };
@@ -84,16 +242,12 @@ export abstract class MessageDispatcher {
     return this.readOptions;
   }
 
-  /** Resolves when no `onReadError` runs any more. */
-  resumed(): Promise<void> {
-    return this.resumeGate ?? Promise.resolve();
-  }
-
-  /** Resolves when an in-flight `onMessage` settles (the reader is the only one waiting). */
-  settled(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.wakeReader = resolve;
-    });
+  /** Closing: once nothing reads or runs, the reader is done (once). */
+  private finishReading(): void {
+    if (this.finished || this.reading || this.pauses > 0 || this.inFlight > 0) return;
+    this.finished = true;
+    if (this.deps.readMode === ReadMode.Watched) this.deps.adapter.watchReads?.(undefined);
+    this.readerDone();
   }
 
   /**
@@ -101,7 +255,7 @@ export abstract class MessageDispatcher {
    * argument object. A returned promise (or a throw, reported asynchronously) counts as in
    * flight until it and its error report are done; it never rejects.
    */
-  deliver(message: Message): void {
+  private deliver(message: Message): void {
     let pending: Promise<unknown>;
     if (this.traced) {
       pending = this.deliverTraced(message);
@@ -125,13 +279,8 @@ export abstract class MessageDispatcher {
 
   /** Reports `error` to `onReadError`; nothing reads until it returns. Never rejects. */
   async reportError(error: unknown): Promise<void> {
-    if (this.pauses++ === 0) {
-      this.resumeGate = new Promise<void>((resolve) => {
-        this.openGate = resolve;
-      });
-      // No read while onReadError runs: a read waiting in the adapter gives its turn back.
-      this.interrupt();
-    }
+    // No read while onReadError runs: a read waiting in the adapter gives its turn back.
+    if (this.pauses++ === 0) this.interrupt();
     const d = this.deps;
     try {
       await contained(
@@ -149,10 +298,7 @@ export abstract class MessageDispatcher {
           }),
       );
     } finally {
-      if (--this.pauses === 0) {
-        this.resumeGate = undefined;
-        this.openGate();
-      }
+      if (--this.pauses === 0) this.pump();
     }
   }
 
@@ -170,12 +316,10 @@ export abstract class MessageDispatcher {
     };
   }
 
-  /** An in-flight `onMessage` is done: free its slot and wake the reader if it waits for one. */
+  /** An in-flight `onMessage` is done: free its slot and let the reader go on. */
   private settle(): void {
     this.inFlight--;
-    const wake = this.wakeReader;
-    this.wakeReader = undefined;
-    wake?.();
+    this.pump();
   }
 
   /** An in-flight `onMessage` threw or rejected: its slot stays taken until the report is done. */

@@ -11,9 +11,9 @@ import { realClock, schedule, wallSleep } from './clock.js';
 import { type RunContext, RunState } from './context.js';
 import { openSession, timeoutError } from './open.js';
 import { type ResolvedEngineOptions, resolveEngineOptions, type WebSocketEngineOptions } from './options.js';
-import { EngineReadMutex } from './read-mutex.js';
+import { EngineReadMutex, ReadMutexView } from './read-mutex.js';
 import { reconnectCycle, reportRestartError } from './reconnect.js';
-import type { Session } from './session.js';
+import type { Session, SessionHost, SessionOutcome } from './session.js';
 import type { Clock, ReadMutex } from './types.js';
 
 type State = 'idle' | 'starting' | 'running' | 'stopping';
@@ -39,7 +39,7 @@ type State = 'idle' | 'starting' | 'running' | 'stopping';
  * await engine.stop();
  * ```
  */
-export class WebSocketEngine {
+export class WebSocketEngine implements SessionHost {
   /** The pause switch: while it is locked no loop reads, so the holder owns the connection. */
   readonly readMutex: ReadMutex;
   private readonly opts: ResolvedEngineOptions;
@@ -60,15 +60,9 @@ export class WebSocketEngine {
     });
     // One wrapper for the reader and the callbacks alike: spans per call and message/byte
     // counts when an SDK is registered, the adapter itself (no cost) otherwise.
-    this.opts = { ...resolved, adapter: traceAdapter(resolved.adapter, this.telemetry) };
-    const mutex = this.mutex;
-    this.readMutex = Object.freeze({
-      lock: (o?: CallOptions) => mutex.lock(o),
-      runExclusive: <T>(fn: () => T | Promise<T>, o?: CallOptions) => mutex.runExclusive(fn, o),
-      get isLocked() {
-        return mutex.isLocked;
-      },
-    });
+    const adapter = traceAdapter(resolved.adapter, this.telemetry);
+    this.opts = adapter === resolved.adapter ? resolved : { ...resolved, adapter };
+    this.readMutex = new ReadMutexView(this.mutex);
   }
 
   /** Whether the engine is connected or reconnecting; `false` before `start()` and from `stop()` on. */
@@ -124,6 +118,7 @@ export class WebSocketEngine {
       this.mutex,
       this.readMutex,
       this.opts.adapter,
+      this,
     );
     this.run = ctx;
     this.state = 'starting';
@@ -138,14 +133,7 @@ export class WebSocketEngine {
     }
     if (this.state === 'starting') this.state = 'running';
     // Detached: the spans of a long-lived engine start their own traces, not under `start`.
-    void this.telemetry
-      .detached(() => this.supervise(ctx, session))
-      .finally(() => {
-        this.state = 'idle';
-        this.session = undefined;
-        this.run = undefined;
-        ctx.markEnded();
-      });
+    this.telemetry.detached(() => this.runSession(ctx, session));
     // exit() inside onOpen: the engine is over before start() resolves.
     if (session.exiting) await ctx.ended();
   }
@@ -165,40 +153,69 @@ export class WebSocketEngine {
     }
   }
 
-  /** Runs sessions one after the other until the engine ends for good. */
-  private async supervise(ctx: RunState, first: Session): Promise<void> {
-    const { autoReconnect, reconnect } = this.opts;
-    let session: Session | undefined = first;
-    let failures = 0;
-    let lingering: Promise<void>[] | undefined;
-    while (session !== undefined) {
-      this.session = session;
-      // Connected: nothing waits on the run's stop signal until the next reconnect.
-      ctx.release();
-      session.run();
-      if (ctx.stopped) session.end('stop');
-      const outcome = await session.finished;
-      this.session = undefined;
+  /**
+   * Runs a connected session. Nothing of the engine waits on it: the session calls
+   * {@link sessionFinished} when it is over, so an idle engine holds no pending promise.
+   */
+  private runSession(ctx: RunState, session: Session): void {
+    this.session = session;
+    // Connected: nothing waits on the run's stop signal until the next reconnect.
+    ctx.release();
+    session.run();
+    if (ctx.stopped) session.end('stop');
+  }
+
+  /** @internal Session host: a session is over; reconnect or end the engine. */
+  sessionFinished(session: Session, outcome: SessionOutcome): void {
+    const ctx = session.deps as RunState;
+    void this.telemetry.detached(() => this.afterSession(ctx, session, outcome));
+  }
+
+  /** Decides what follows a session: the next session, or the end of the run. */
+  private async afterSession(ctx: RunState, session: Session, outcome: SessionOutcome): Promise<void> {
+    let next: Session | undefined;
+    try {
+      if (this.session === session) this.session = undefined;
       if (session.lingering) {
-        lingering ??= [];
-        lingering.push(session.lingering);
+        ctx.lingering ??= [];
+        ctx.lingering.push(session.lingering);
       }
-      if (outcome.exit || ctx.stopped) break;
-      if (!outcome.restart && !autoReconnect) break;
-      // A session that closed right after opening is a failed attempt: no hot reconnect loop.
-      const short = !outcome.restart && outcome.uptimeMs < reconnect.minUptimeMs;
-      failures = short ? failures + 1 : 0;
-      if (short) await reportRestartError(ctx, outcome.error, failures);
-      const next = await reconnectCycle(ctx, {
-        failures,
-        closeMessage: outcome.closeMessage,
-        error: short ? outcome.error : undefined,
-        forced: outcome.restart,
-      });
-      session = next?.session;
-      failures = next?.failures ?? failures;
+      next = await this.reconnectAfter(ctx, outcome);
+    } finally {
+      if (next) this.runSession(ctx, next);
+      else await this.endRun(ctx);
     }
-    if (lingering) await Promise.all(lingering);
+  }
+
+  /** The next session after `outcome`, or `undefined` when the engine ends. */
+  private async reconnectAfter(ctx: RunState, outcome: SessionOutcome): Promise<Session | undefined> {
+    const { autoReconnect, reconnect } = this.opts;
+    if (outcome.exit || ctx.stopped) return undefined;
+    if (!outcome.restart && !autoReconnect) return undefined;
+    // A session that closed right after opening is a failed attempt: no hot reconnect loop.
+    const short = !outcome.restart && outcome.uptimeMs < reconnect.minUptimeMs;
+    ctx.failures = short ? ctx.failures + 1 : 0;
+    if (short) await reportRestartError(ctx, outcome.error, ctx.failures);
+    const next = await reconnectCycle(ctx, {
+      failures: ctx.failures,
+      closeMessage: outcome.closeMessage,
+      error: short ? outcome.error : undefined,
+      forced: outcome.restart,
+    });
+    if (next) ctx.failures = next.failures;
+    return next?.session;
+  }
+
+  /** The run is over: once lingering closes are done, the engine is idle again. */
+  private async endRun(ctx: RunState): Promise<void> {
+    try {
+      if (ctx.lingering) await Promise.all(ctx.lingering);
+    } finally {
+      this.state = 'idle';
+      this.session = undefined;
+      this.run = undefined;
+      ctx.markEnded();
+    }
   }
 
   private async doStop(run: RunState, signal: AbortSignal | undefined): Promise<void> {

@@ -207,7 +207,19 @@ function resolveReconnect(
     issues.push('reconnect: expected an object');
     return { ...d };
   }
-  const r = { ...d, ...stripUndefined(input ?? {}) };
+  // Most engines take the defaults: one frozen object shared by all of them.
+  if (input === undefined) return d;
+  const given = stripUndefined(input);
+  // Built field by field (not spread), so it has fast in-object properties.
+  const r = {
+    initialDelayMs: given.initialDelayMs ?? d.initialDelayMs,
+    maxDelayMs: given.maxDelayMs ?? d.maxDelayMs,
+    multiplier: given.multiplier ?? d.multiplier,
+    jitter: given.jitter ?? d.jitter,
+    maxRetries: given.maxRetries ?? d.maxRetries,
+    minUptimeMs: given.minUptimeMs ?? d.minUptimeMs,
+    shouldReconnect: given.shouldReconnect,
+  };
   checkMs(issues, 'reconnect.initialDelayMs', r.initialDelayMs, '>= 0');
   checkMs(issues, 'reconnect.maxDelayMs', r.maxDelayMs, '>= 0');
   if (isMs(r.initialDelayMs) && isMs(r.maxDelayMs) && r.maxDelayMs < r.initialDelayMs) {

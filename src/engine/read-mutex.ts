@@ -6,6 +6,11 @@ interface LockWaiter {
   grant(): void;
 }
 
+/** The reader waiting for its turn: woken (synchronously) when the lock is free again. @internal */
+export interface TurnWaiter {
+  wake(): void;
+}
+
 /**
  * The engine's {@link ReadMutex}. Users (`lock`, `runExclusive`) queue FIFO and take
  * precedence over the reader, so a lock requested while the reader is busy is granted
@@ -21,7 +26,7 @@ export class EngineReadMutex implements ReadMutex {
   private locked = false;
   // Allocated on first use: most engines never contend, and an idle one should hold little.
   private users: LockWaiter[] | undefined;
-  private loopWaiter: (() => void) | undefined;
+  private turnWaiter: TurnWaiter | undefined;
   private freeWaiters: (() => void)[] | undefined;
   /** Set by the reader while it holds the lock inside a blocking read; interrupted when a user wants the lock. */
   interruptor: { interrupt(): void } | undefined;
@@ -86,21 +91,19 @@ export class EngineReadMutex implements ReadMutex {
   }
 
   /**
-   * Reader side: resolves when the reader may try the lock again (a user released it, or
-   * the session is ending). The reader re-checks with `tryLock()`. One session reads at a
-   * time, so there is at most one such waiter.
+   * Reader side: `reader.wake()` is called once the lock is free again (a user released
+   * it). One session reads at a time, so there is at most one such waiter; the reader
+   * re-checks everything when woken.
    */
-  waitForTurn(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.loopWaiter = resolve;
-    });
+  waitForTurn(reader: TurnWaiter): void {
+    this.turnWaiter = reader;
   }
 
   /** Wakes the reader if it waits for its turn. */
   wakeReader(): void {
-    const wake = this.loopWaiter;
-    this.loopWaiter = undefined;
-    wake?.();
+    const reader = this.turnWaiter;
+    this.turnWaiter = undefined;
+    reader?.wake();
   }
 
   /** Resolves once nobody holds the lock (shutdown waits for a user's lock this way). */
@@ -121,5 +124,27 @@ export class EngineReadMutex implements ReadMutex {
       // A user releasing frees the connection for the reader.
       if (!this.locked) this.wakeReader();
     };
+  }
+}
+
+/**
+ * What users get as `engine.readMutex`: the {@link ReadMutex} half of the engine's mutex,
+ * without the reader's side. A class rather than an object of closures: one small object
+ * per engine.
+ * @internal
+ */
+export class ReadMutexView implements ReadMutex {
+  constructor(private readonly mutex: EngineReadMutex) {}
+
+  get isLocked(): boolean {
+    return this.mutex.isLocked;
+  }
+
+  lock(options?: CallOptions): Promise<() => void> {
+    return this.mutex.lock(options);
+  }
+
+  runExclusive<T>(fn: () => T | Promise<T>, options?: CallOptions): Promise<T> {
+    return this.mutex.runExclusive(fn, options);
   }
 }

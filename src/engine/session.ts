@@ -6,10 +6,9 @@ import { StatusCode } from '../core/status.js';
 import { Attr, SpanName } from '../otel/constants.js';
 import type { EngineTelemetry } from '../otel/types.js';
 import { contained } from './callbacks.js';
-import { MessageDispatcher } from './dispatch.js';
+import { MessageDispatcher, type ReadMode } from './dispatch.js';
 import { Keepalive, type KeepaliveHost } from './keepalive.js';
 import type { KeepaliveOptions } from './options.js';
-import { readLoop } from './read-loop.js';
 import type { EngineReadMutex } from './read-mutex.js';
 import type { Clock, CloseMessage, ReadMutex, WebSocketClient } from './types.js';
 
@@ -31,6 +30,12 @@ export interface SessionOutcome {
   uptimeMs: number;
 }
 
+/** Who hears that a session is over. @internal */
+export interface SessionHost {
+  /** `onClose` ran and the connection is closed (or, after a keepalive drop, closing). */
+  sessionFinished(session: Session, outcome: SessionOutcome): void;
+}
+
 /** Everything a session needs from its engine. @internal */
 export interface SessionDeps {
   adapter: WebSocketConnectionAdapter;
@@ -43,6 +48,9 @@ export interface SessionDeps {
   clock: Clock;
   readers: number;
   keepalive: KeepaliveOptions | undefined;
+  /** How the reader takes messages from `adapter`. */
+  readMode: ReadMode;
+  host: SessionHost;
 }
 
 /** Default close when `onClose` returns nothing. */
@@ -57,13 +65,10 @@ const GOING_AWAY: CloseMessage = Object.freeze({ code: StatusCode.GoingAway, rea
 export class Session extends MessageDispatcher implements KeepaliveHost {
   /** True from the first end trigger on: the reader starts no new read. */
   closing = false;
-  /** Resolves once `onClose` ran and the connection is closed. */
-  readonly finished: Promise<SessionOutcome>;
   /** A close still running in the background after a keepalive drop; the engine awaits it before it ends. */
   lingering: Promise<void> | undefined;
 
   private readonly openedAt: number;
-  private started = false;
   private kind: EndKind = 'stop';
   private closeMessage: CloseMessage | undefined;
   private endError: WebSocketCloseError | undefined;
@@ -71,14 +76,10 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
   private restartRequested = false;
   private endedAt = 0;
   private keepalive: Keepalive | undefined;
-  private resolveFinished: (outcome: SessionOutcome) => void = noop;
 
   constructor(deps: SessionDeps, id: string) {
     super(deps, id);
     this.openedAt = deps.clock.now();
-    this.finished = new Promise((resolve) => {
-      this.resolveFinished = resolve;
-    });
   }
 
   /** Closes this session and reconnects (callbacks get it bound, as `restart`). */
@@ -98,17 +99,20 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
     return this.exitRequested;
   }
 
-  /** Starts the reader and the keepalive; or, if the session already ended (exit in onOpen), its shutdown. */
+  /**
+   * Starts the keepalive and the reader; or, if the session already ended (exit in
+   * onOpen), its shutdown. Ends with `host.sessionFinished()`, never with a rejection.
+   */
   run(): void {
-    this.started = true;
     if (this.closing) {
+      this.active = true;
       void this.shutdown();
       return;
     }
     // Keepalive first: the reader may dispatch queued messages synchronously, and an
     // `exit()` among them must find the keepalive to stop it.
     if (this.deps.keepalive) this.startKeepalive(this.deps.keepalive);
-    void readLoop(this);
+    this.startReading();
   }
 
   /** The reader has stopped and in-flight `onMessage` calls are done: the shutdown goes on. */
@@ -127,23 +131,20 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
     this.endedAt = this.deps.clock.now();
     this.keepalive?.stop();
     this.interrupt();
-    this.deps.mutex.wakeReader();
+    this.pump();
   }
 
-  /** A read rejected. Returns true when the session is over (the reader stops). */
-  override async readFailed(error: unknown): Promise<boolean> {
+  /** A read rejected: the close ends the session, anything else goes to `onReadError`. */
+  override readFailed(error: unknown): void {
     if (error instanceof WebSocketCloseError) {
       this.end('peer', { code: error.code, reason: error.reason }, error);
-      return true;
-    }
-    if (error instanceof ConnectionClosedError) {
+    } else if (error instanceof ConnectionClosedError) {
       // The connection is gone without a close frame reaching us: a drop.
       const drop = new WebSocketCloseError(StatusCode.AbnormalClosure, '', { cause: error });
       this.end('peer', { code: drop.code, reason: drop.reason }, drop);
-      return true;
+    } else {
+      void this.reportError(error);
     }
-    await this.reportError(error);
-    return this.closing;
   }
 
   private startKeepalive(options: KeepaliveOptions): void {
@@ -151,9 +152,13 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
     this.keepalive.start();
   }
 
-  /** @internal Keepalive host: pings through what callbacks see as `conn` (traced). */
+  /**
+   * @internal Keepalive host: pings through what callbacks see as `conn` (traced; with no
+   * active span, as the shared keepalive timer runs in whatever context armed it first).
+   */
   keepalivePing(signal: AbortSignal): Promise<void> {
-    return this.deps.conn.ping({ signal });
+    const { conn, telemetry } = this.deps;
+    return telemetry.enabled ? telemetry.detached(() => conn.ping({ signal })) : conn.ping({ signal });
   }
 
   /** @internal Keepalive host: no pong and no message in time. */
@@ -170,7 +175,6 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
   }
 
   private async shutdown(): Promise<void> {
-    if (!this.started) return;
     const { client, conn, readMutex, telemetry, mutex } = this.deps;
     // A lock held by the user (from outside or a callback) delays the shutdown: they own the connection.
     await mutex.whenFree();
@@ -188,7 +192,7 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
     );
     if (this.kind === 'keepalive') this.drop(choice || GOING_AWAY);
     else if (this.kind !== 'peer') await this.closeConnection(choice || GOING_AWAY);
-    this.resolveFinished({
+    this.deps.host.sessionFinished(this, {
       kind: this.kind,
       closeMessage,
       error: this.endError,
@@ -221,7 +225,11 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
    */
   private drop(message: CloseMessage): void {
     const signal = AbortSignal.abort(this.endError);
-    this.lingering = this.deps.conn.close(message.code, message.reason, { signal }).then(noop, noop);
+    try {
+      this.lingering = this.deps.conn.close(message.code, message.reason, { signal }).then(noop, noop);
+    } catch {
+      // An adapter whose close throws at once leaves nothing to wait for.
+    }
   }
 
   private closeFailed(error: unknown): Promise<unknown> {

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { WebSocketConnectionAdapter } from '../core/adapter.js';
+import type { ReadWatcher, WebSocketConnectionAdapter } from '../core/adapter.js';
 import { HandshakeError } from '../core/errors.js';
 import { type CallOptions, type HandshakeResponse, type Message, MessageType } from '../core/message.js';
 import { Attr, SpanName } from './constants.js';
@@ -35,6 +35,7 @@ export function traceAdapter(
 
 class TracedAdapter implements WebSocketConnectionAdapter {
   readQueued?: () => Message | undefined;
+  watchReads?: (watcher: ReadWatcher | undefined) => void;
 
   constructor(
     private readonly inner: WebSocketConnectionAdapter,
@@ -47,6 +48,10 @@ class TracedAdapter implements WebSocketConnectionAdapter {
         if (message !== undefined) this.telemetry.messageIn(messageSize(message));
         return message;
       };
+      // Passed through: the messages it announces are counted by `readQueued` above.
+      if (typeof inner.watchReads === 'function') {
+        this.watchReads = (watcher) => this.inner.watchReads?.(watcher);
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import type { WebSocketConnectionAdapter } from '../../src/core/adapter.js';
+import type { ReadWatcher, WebSocketConnectionAdapter } from '../../src/core/adapter.js';
 import { ConnectionClosedError, WebSocketCloseError } from '../../src/core/errors.js';
 import { InboundQueue } from '../../src/core/inbound-queue.js';
 import {
@@ -54,13 +54,17 @@ export function deferred<T = void>() {
 
 /**
  * An adapter over an `InboundQueue` with the `readQueued` fast path, like the real ones:
- * `push` feeds it, `reads` counts the promise-returning reads.
+ * `push` feeds it, `reads` counts the promise-returning reads. {@link WatchedQueueAdapter}
+ * adds `watchReads`.
  */
 export class QueueAdapter implements WebSocketConnectionAdapter {
   queue = new InboundQueue({ maxMessages: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
   reads = 0;
   open = false;
   closes: { code: number; reason?: string }[] = [];
+  writes: Message[] = [];
+  /** Called on every write (e.g. to answer synchronously, as an in-memory peer may). */
+  onWrite: ((message: Message) => void) | undefined;
 
   async dial(_target: URL, options?: CallOptions): Promise<HandshakeResponse> {
     options?.signal?.throwIfAborted();
@@ -80,7 +84,12 @@ export class QueueAdapter implements WebSocketConnectionAdapter {
     this.reads++;
     return this.queue.read(options?.signal);
   }
-  async write(): Promise<void> {}
+  write(type: MessageType, data: string | Uint8Array): Promise<void> {
+    const message = { type, data } as Message;
+    this.writes.push(message);
+    this.onWrite?.(message);
+    return Promise.resolve();
+  }
   getUnderlyingConnection(): unknown {
     return undefined;
   }
@@ -93,5 +102,14 @@ export class QueueAdapter implements WebSocketConnectionAdapter {
   peerClose(code: number, reason = ''): void {
     this.open = false;
     this.queue.end(new WebSocketCloseError(code, reason));
+  }
+}
+
+/** A {@link QueueAdapter} that can be watched (`watchReads`), like the `ws` adapter: no read waits. */
+export class WatchedQueueAdapter extends QueueAdapter {
+  watchers = 0;
+  watchReads(watcher: ReadWatcher | undefined): void {
+    if (watcher) this.watchers++;
+    this.queue.watch(watcher);
   }
 }
