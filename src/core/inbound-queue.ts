@@ -124,15 +124,23 @@ export class InboundQueue {
   /** Takes the oldest queued message without waiting, or `undefined`. */
   shift(): Message | undefined {
     if (this.count === 0) return undefined;
+    // Resume before taking the message: a source that pushes synchronously from `resume`
+    // may wake a watcher that drains the queue from inside this call, and it must find
+    // the head still in place for the order to hold.
+    if (
+      this.paused &&
+      this.count - 1 <= this.maxMessages >> 1 &&
+      this.bytes - sizeOf(this.ring[this.head]!) <= this.maxBytes / 2
+    ) {
+      this.paused = false;
+      if (!this.ended) this.resumeSource();
+      if (this.count === 0) return undefined;
+    }
     const message = this.ring[this.head]!;
     this.ring[this.head] = undefined;
     this.head = (this.head + 1) & (this.ring.length - 1);
     this.count--;
     this.bytes -= sizeOf(message);
-    if (this.paused && this.count <= this.maxMessages >> 1 && this.bytes <= this.maxBytes / 2) {
-      this.paused = false;
-      if (!this.ended) this.resumeSource();
-    }
     return message;
   }
 

@@ -1,5 +1,6 @@
 import { UnsupportedOperationError } from '../core/errors.js';
 import type { KeepaliveOptions } from './options.js';
+import { armTimer, disarmTimer, type TimerEntry, type TimerList } from './timer-list.js';
 import type { Clock } from './types.js';
 
 /** What the keepalive of one session needs from it (the session itself: no closures). @internal */
@@ -19,23 +20,26 @@ export interface KeepaliveHost {
  * the last check; if not, it pings and waits `timeoutMs` for the pong or any message.
  * Counting messages (instead of timestamping each one) keeps the hot path at one increment.
  *
- * One timer at a time and one callback for it (`fire`, which looks at `pinging` to know
- * whether the interval or the pong timeout ended); the ping's AbortController lives only
- * while the ping does (an AbortSignal is an EventTarget, ~0.5 KiB), so between pings an
- * idle session holds no more than the timer.
+ * It owns no runtime timer: it is itself an entry of the clock's shared timer list for
+ * `intervalMs` or for `timeoutMs` (see {@link TimerList}: one runtime timer per clock and
+ * duration, whatever the number of sessions), and `onTimer` looks at `pinging` to know
+ * which of the two ended. The ping's AbortController lives only while the ping does (an
+ * AbortSignal is an EventTarget, ~0.5 KiB), so an idle session holds nothing but this object.
  * @internal
  */
-export class Keepalive {
-  private timer: unknown;
+export class Keepalive implements TimerEntry {
+  /** @internal Timer list link, owned by the list. */
+  timerPrev: TimerEntry | undefined = undefined;
+  /** @internal Timer list link, owned by the list. */
+  timerNext: TimerEntry | undefined = undefined;
+  /** @internal Due time in the list's time, owned by the list. */
+  timerDue = 0;
+  /** @internal The list this keepalive is armed on, if any; owned by the list. */
+  timerList: TimerList | undefined = undefined;
   private controller: AbortController | undefined;
   private pinging = false;
   private stopped = false;
   private lastSeen = -1;
-  private readonly fire = (): void => {
-    this.timer = undefined;
-    if (this.pinging) this.timedOut();
-    else this.tick();
-  };
 
   constructor(
     private readonly clock: Clock,
@@ -43,14 +47,22 @@ export class Keepalive {
     private readonly host: KeepaliveHost,
   ) {}
 
+  /** Starts the first interval (the session just opened: nothing received yet counts as seen). */
   start(): void {
     this.restartCycle();
   }
 
+  /** Stops for good: disarms and gives up the ping in flight. Idempotent. */
   stop(): void {
     this.stopped = true;
     this.disarm();
     this.giveUpPing();
+  }
+
+  /** @internal Timer list callback: the interval or the pong wait ended. */
+  onTimer(): void {
+    if (this.pinging) this.timedOut();
+    else this.tick();
   }
 
   private tick(): void {
@@ -118,14 +130,11 @@ export class Keepalive {
   }
 
   private arm(ms: number): void {
-    this.disarm();
-    if (this.stopped) return;
-    this.timer = this.clock.setTimeout(this.fire, ms);
+    if (this.stopped) this.disarm();
+    else armTimer(this, this.clock, ms);
   }
 
   private disarm(): void {
-    if (this.timer === undefined) return;
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    disarmTimer(this);
   }
 }

@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../core/abort.js';
-import type { WebSocketConnectionAdapter } from '../core/adapter.js';
+import type { ReadWatcher, WebSocketConnectionAdapter } from '../core/adapter.js';
 import { ConnectionClosedError, InvalidOptionsError } from '../core/errors.js';
 import { INBOUND_QUEUE_DEFAULTS, type InboundQueueLimits } from '../core/inbound-queue.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../core/message.js';
@@ -61,7 +61,7 @@ function resolveOptions(options: InMemoryAdapterOptions): ResolvedOptions {
  * A real {@link WebSocketConnectionAdapter} over an in-memory connection to an
  * {@link InMemoryServer}: the whole adapter contract (validation, close codes, 1005/1006,
  * ordered concurrent reads, aborts that lose nothing, bounded queue with back-pressure,
- * `readQueued`), with no sockets. Get one from `createInMemoryPair()` or
+ * the `readQueued` and `watchReads` fast paths), with no sockets. Get one from `createInMemoryPair()` or
  * `server.createClient()`.
  */
 export class InMemoryAdapter implements WebSocketConnectionAdapter {
@@ -111,8 +111,21 @@ export class InMemoryAdapter implements WebSocketConnectionAdapter {
     return this.link.inbound.read(options?.signal);
   }
 
+  /** A message already queued, or `undefined` without waiting; never throws. */
   readQueued(): Message | undefined {
     return this.link?.inbound.shift();
+  }
+
+  /**
+   * Watches the current connection's inbound queue: `watcher.queued()` when a delivery
+   * queues a message (not for one a pending `read` took), `watcher.ended()` once the
+   * connection ended (close frame, drop, or `close()`). Before the first dial, or while a
+   * dial is in progress, `ended()` is called at once. A dial replaces the connection, so a
+   * watcher registered before it hears nothing of the new one.
+   */
+  watchReads(watcher: ReadWatcher | undefined): void {
+    if (this.link) this.link.inbound.watch(watcher);
+    else watcher?.ended();
   }
 
   async write(type: MessageType, data: string | Uint8Array, options?: CallOptions): Promise<void> {

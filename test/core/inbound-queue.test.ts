@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InboundQueue, type Message, MessageType } from '../../src/index.js';
+import { InboundQueue, type Message, MessageType, type ReadWatcher } from '../../src/index.js';
 
 const text = (data: string): Message => ({ type: MessageType.Text, data });
 
@@ -169,6 +169,271 @@ describe('InboundQueue', () => {
     );
   });
 });
+
+describe('InboundQueue.watch', () => {
+  it('calls queued() once per queued message, and not for one handed to a waiting read', async () => {
+    const queue = new InboundQueue();
+    const watcher = recorder();
+    queue.watch(watcher);
+    queue.push(text('a'));
+    queue.push(text('b'));
+    assert.deepEqual(watcher.events, ['queued', 'queued']);
+    assert.equal(queue.shift()?.data, 'a');
+    assert.equal(queue.shift()?.data, 'b');
+    const waiting = queue.read();
+    queue.push(text('direct'));
+    assert.equal((await waiting).data, 'direct');
+    assert.deepEqual(watcher.events, ['queued', 'queued'], 'no queued() for a message a read took');
+    queue.push(text('c'));
+    assert.deepEqual(watcher.events, ['queued', 'queued', 'queued']);
+    assert.equal(queue.shift()?.data, 'c');
+  });
+
+  it('calls queued() after the message is in the queue, so shift() returns it from inside', () => {
+    const queue = new InboundQueue();
+    const seen: (string | undefined)[] = [];
+    queue.watch({ queued: () => seen.push(queue.shift()?.data as string), ended: () => undefined });
+    queue.push(text('x'));
+    queue.push(text('y'));
+    assert.deepEqual(seen, ['x', 'y']);
+    assert.equal(queue.size, 0);
+  });
+
+  it('calls ended() once on end(), and queued messages are still delivered by shift()', async () => {
+    const queue = new InboundQueue();
+    const watcher = recorder();
+    queue.watch(watcher);
+    queue.push(text('m1'));
+    queue.push(text('m2'));
+    const error = new Error('closed');
+    queue.end(error);
+    queue.end(new Error('again'));
+    queue.push(text('ignored'));
+    assert.deepEqual(watcher.events, ['queued', 'queued', 'ended']);
+    assert.equal(queue.shift()?.data, 'm1');
+    assert.equal(queue.shift()?.data, 'm2');
+    assert.equal(queue.shift(), undefined);
+    await assert.rejects(queue.read(), (e) => e === error);
+    assert.deepEqual(watcher.events, ['queued', 'queued', 'ended']);
+  });
+
+  it('calls ended() at once, synchronously, when registered on an ended queue', () => {
+    const queue = new InboundQueue();
+    queue.push(text('left'));
+    queue.end(new Error('closed'));
+    const watcher = recorder();
+    queue.watch(watcher);
+    assert.deepEqual(watcher.events, ['ended']);
+    assert.equal(queue.shift()?.data, 'left');
+    // Unregistering an ended queue's watcher calls nothing.
+    queue.watch(undefined);
+    assert.deepEqual(watcher.events, ['ended']);
+  });
+
+  it('calls ended() after end(error, true) too, with nothing left to shift', () => {
+    const queue = new InboundQueue();
+    const watcher = recorder();
+    queue.watch(watcher);
+    queue.push(text('dropped'));
+    queue.end(new Error('closed locally'), true);
+    assert.deepEqual(watcher.events, ['queued', 'ended']);
+    assert.equal(queue.shift(), undefined);
+  });
+
+  it('ended() comes after waiting reads were rejected', async () => {
+    const queue = new InboundQueue();
+    const order: string[] = [];
+    const waiting = queue.read().catch(() => order.push('read rejected'));
+    queue.watch({ queued: () => order.push('queued'), ended: () => order.push('ended') });
+    queue.end(new Error('closed'));
+    await waiting;
+    // The rejection is delivered as a microtask: ended() ran synchronously inside end().
+    assert.deepEqual(order, ['ended', 'read rejected']);
+  });
+
+  it('watch(undefined) unregisters; a new watcher replaces the old one', () => {
+    const queue = new InboundQueue();
+    const first = recorder();
+    const second = recorder();
+    queue.watch(first);
+    queue.push(text('1'));
+    queue.watch(second);
+    queue.push(text('2'));
+    queue.watch(undefined);
+    queue.push(text('3'));
+    queue.end(new Error('closed'));
+    assert.deepEqual(first.events, ['queued']);
+    assert.deepEqual(second.events, ['queued']);
+    assert.deepEqual(
+      [queue.shift(), queue.shift(), queue.shift(), queue.shift()].map((m) => m?.data),
+      ['1', '2', '3', undefined],
+    );
+  });
+
+  it('a watcher that shifts from inside queued() sees every message in order, exactly once', () => {
+    const queue = new InboundQueue({ maxMessages: 4 });
+    const seen: string[] = [];
+    let calls = 0;
+    queue.watch({
+      // Drains everything, like the engine's dispatch loop; only every third call, so the
+      // queue also fills up and pauses in between.
+      queued: () => {
+        if (++calls % 3 !== 0) return;
+        for (let m = queue.shift(); m; m = queue.shift()) seen.push(m.data as string);
+      },
+      ended: () => {
+        for (let m = queue.shift(); m; m = queue.shift()) seen.push(m.data as string);
+      },
+    });
+    for (let i = 0; i < 100; i++) queue.push(text(String(i)));
+    queue.end(new Error('closed'));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 100 }, (_, i) => String(i)),
+    );
+  });
+
+  it('a watcher that pushes more from inside queued() (a synchronous source) keeps the order', () => {
+    const queue = new InboundQueue();
+    const source = Array.from({ length: 20 }, (_, i) => text(String(i)));
+    const seen: string[] = [];
+    let depth = 0;
+    queue.watch({
+      queued: () => {
+        depth++;
+        // Feeding the next message from inside the notification: it must queue behind.
+        const next = source.shift();
+        if (next) queue.push(next);
+        const m = queue.shift();
+        if (m) seen.push(m.data as string);
+        depth--;
+      },
+      ended: () => undefined,
+    });
+    queue.push(source.shift()!);
+    assert.equal(depth, 0);
+    for (let m = queue.shift(); m; m = queue.shift()) seen.push(m.data as string);
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 20 }, (_, i) => String(i)),
+    );
+  });
+
+  it('keeps the order when resuming the source pushes synchronously and the watcher drains from queued()', () => {
+    const source = Array.from({ length: 12 }, (_, i) => text(String(i)));
+    let paused = false;
+    const pump = () => {
+      while (!paused && source.length > 0) queue.push(source.shift()!);
+    };
+    const queue: InboundQueue = new InboundQueue(
+      { maxMessages: 2 },
+      () => {
+        paused = true;
+      },
+      () => {
+        paused = false;
+        pump();
+      },
+    );
+    const seen: string[] = [];
+    const drain = () => {
+      for (let m = queue.shift(); m; m = queue.shift()) seen.push(m.data as string);
+    };
+    let calls = 0;
+    queue.watch({ queued: () => (++calls % 2 === 0 ? drain() : undefined), ended: drain });
+    pump();
+    drain();
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 12 }, (_, i) => String(i)),
+    );
+  });
+
+  it('pause/resume hysteresis holds when the consumer only watches and shifts', () => {
+    const events: string[] = [];
+    const queue = new InboundQueue(
+      { maxMessages: 4, maxBytes: 100 },
+      () => events.push('pause'),
+      () => events.push('resume'),
+    );
+    let queued = 0;
+    queue.watch({ queued: () => queued++, ended: () => undefined });
+    for (let round = 0; round < 3; round++) {
+      events.length = 0;
+      for (let i = 0; i < 4; i++) queue.push(text('x'));
+      assert.deepEqual(events, ['pause'], `round ${round}: paused once when full`);
+      assert.equal(queue.isPaused, true);
+      queue.shift();
+      assert.deepEqual(events, ['pause'], `round ${round}: still paused above half`);
+      queue.shift();
+      assert.deepEqual(events, ['pause', 'resume'], `round ${round}: resumed at half`);
+      assert.equal(queue.isPaused, false);
+      queue.shift();
+      queue.shift();
+      assert.deepEqual(events, ['pause', 'resume']);
+    }
+    assert.equal(queued, 12);
+    // The byte bound too: 60 + 60 bytes pause; shifting one leaves 60 > 50, shifting both resumes.
+    events.length = 0;
+    queue.push(text('a'.repeat(60)));
+    queue.push(text('b'.repeat(60)));
+    assert.deepEqual(events, ['pause']);
+    queue.shift();
+    assert.deepEqual(events, ['pause']);
+    queue.shift();
+    assert.deepEqual(events, ['pause', 'resume']);
+  });
+
+  it('does not resume a source after end(), even when shift() drains the queue below half', () => {
+    const events: string[] = [];
+    const queue = new InboundQueue(
+      { maxMessages: 2 },
+      () => events.push('pause'),
+      () => events.push('resume'),
+    );
+    queue.watch(recorder());
+    queue.push(text('a'));
+    queue.push(text('b'));
+    queue.end(new Error('closed'));
+    queue.shift();
+    queue.shift();
+    assert.deepEqual(events, ['pause']);
+  });
+
+  it('pauseSource/resumeSource can be overridden by a subclass instead of passing functions', () => {
+    const events: string[] = [];
+    class SourceQueue extends InboundQueue {
+      protected override pauseSource(): void {
+        events.push('paused by subclass');
+      }
+      protected override resumeSource(): void {
+        events.push('resumed by subclass');
+      }
+    }
+    const queue = new SourceQueue({ maxMessages: 2 }, () => events.push('constructor pause'));
+    const watcher = recorder();
+    queue.watch(watcher);
+    queue.push(text('a'));
+    queue.push(text('b'));
+    assert.deepEqual(events, ['paused by subclass']);
+    queue.shift();
+    assert.deepEqual(events, ['paused by subclass', 'resumed by subclass']);
+    queue.push(text('c'));
+    queue.end(new Error('closed locally'), true);
+    assert.deepEqual(events, [
+      'paused by subclass',
+      'resumed by subclass',
+      'paused by subclass',
+      'resumed by subclass',
+    ]);
+    assert.deepEqual(watcher.events, ['queued', 'queued', 'queued', 'ended']);
+  });
+});
+
+function recorder(): ReadWatcher & { events: string[] } {
+  const events: string[] = [];
+  return { events, queued: () => events.push('queued'), ended: () => events.push('ended') };
+}
 
 function countListeners(signal: AbortSignal): { added: number; removed: number } {
   const counts = { added: 0, removed: 0 };

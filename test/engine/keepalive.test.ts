@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FakeClock } from '../../src/engine/fake-clock.js';
+import { Keepalive, type KeepaliveHost } from '../../src/engine/keepalive.js';
 import type { CallOptions } from '../../src/index.js';
-import { UnsupportedOperationError, WebSocketCloseError } from '../../src/index.js';
-import { setup, text, until } from './helpers.js';
+import { UnsupportedOperationError, WebSocketCloseError, WebSocketEngine } from '../../src/index.js';
+import { WebSocketClientMock } from '../../src/testing/client-mock.js';
+import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
+import { setup, text, URL_, until } from './helpers.js';
 
 const keepalive = { intervalMs: 10_000, timeoutMs: 5_000 };
 
@@ -142,5 +146,135 @@ describe('ENGINE.md Run: keepalive', () => {
     await until(() => !s.engine.isStarted, 'engine end');
     assert.deepEqual(seen, [1006]);
     assert.ok(new WebSocketCloseError(1006) instanceof Error);
+  });
+});
+
+/** A keepalive host whose pings wait for `pong()` (or the abort). */
+class Host implements KeepaliveHost {
+  received = 0;
+  pings = 0;
+  dead = 0;
+  /** Fake time of the last ping and of the death. */
+  pingAt = -1;
+  deadAt = -1;
+  inFlight: (() => void) | undefined;
+  onDead: (() => void) | undefined;
+
+  constructor(private readonly clock: FakeClock) {}
+
+  keepalivePing(signal: AbortSignal): Promise<void> {
+    this.pings++;
+    this.pingAt = this.clock.now();
+    return new Promise<void>((resolve, reject) => {
+      this.inFlight = resolve;
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  }
+
+  keepaliveDead(): void {
+    this.dead++;
+    this.deadAt = this.clock.now();
+    this.onDead?.();
+  }
+
+  keepaliveUnsupported(): void {}
+
+  pong(): void {
+    this.inFlight?.();
+    this.inFlight = undefined;
+  }
+}
+
+describe('keepalive timers are shared: one clock timer per clock and duration', () => {
+  it("1,000 sessions' keepalives hold one clock timer (two while some wait for a pong)", async () => {
+    const clock = new FakeClock(1_000_000);
+    const hosts = Array.from({ length: 1_000 }, () => new Host(clock));
+    const keepalives = hosts.map((host) => new Keepalive(clock, keepalive, host));
+    for (let i = 0; i < keepalives.length; i++) {
+      if (i % 100 === 0) await clock.advance(1); // sessions opened over 10 ms
+      keepalives[i].start();
+    }
+    assert.equal(clock.pendingTimers, 1);
+    // Messages flow on the first half: no ping there.
+    for (const host of hosts.slice(0, 500)) host.received++;
+    await clock.advance(10_000);
+    assert.equal(clock.pendingTimers, 2, 'the interval list (500) and the pong wait list (500)');
+    assert.equal(
+      hosts.reduce((n, h) => n + h.pings, 0),
+      500,
+    );
+    assert.deepEqual(
+      hosts.map((h) => h.pings),
+      [...Array(500).fill(0), ...Array(500).fill(1)],
+    );
+    // Sessions opened at t0 + 1..10 ms, by 100: each pinged exactly intervalMs after its start.
+    const t0 = 1_000_000;
+    const startedAt = (i: number) => t0 + 1 + Math.floor(i / 100);
+    assert.deepEqual(
+      hosts.slice(500).map((h, i) => h.pingAt - startedAt(500 + i)),
+      Array(500).fill(10_000),
+    );
+    // Pongs for 250; the other 250 stay silent and are declared dead exactly timeoutMs after their ping.
+    for (const host of hosts.slice(500, 750)) host.pong();
+    await clock.advance(4_990); // t0 + 15 000: the first dies at t0 + 15 001
+    assert.equal(
+      hosts.reduce((n, h) => n + h.dead, 0),
+      0,
+    );
+    await clock.advance(10);
+    assert.deepEqual(
+      hosts.map((h, i) => (h.dead ? h.deadAt - startedAt(i) : 0)),
+      [...Array(750).fill(0), ...Array(250).fill(15_000)],
+    );
+    assert.equal(clock.pendingTimers, 1, 'only the interval list is left');
+    // t0 + 20 010: the 750 alive have been silent for a whole interval: all ping, one list again.
+    await clock.advance(5_000);
+    assert.equal(
+      hosts.reduce((n, h) => n + h.pings, 0),
+      500 + 750,
+    );
+    assert.equal(clock.pendingTimers, 1, 'only the pong wait list');
+    for (const k of keepalives) k.stop();
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('a host that throws does not cost the other sessions their keepalive', async () => {
+    const clock = new FakeClock();
+    const hosts = Array.from({ length: 3 }, () => new Host(clock));
+    const broken = new Error('broken host');
+    hosts[0].onDead = () => {
+      throw broken;
+    };
+    const keepalives = hosts.map((host) => new Keepalive(clock, keepalive, host));
+    for (const k of keepalives) k.start();
+    await clock.advance(10_000);
+    await assert.rejects(clock.advance(5_000), broken);
+    assert.deepEqual(
+      hosts.map((h) => h.dead),
+      [1, 1, 1],
+    );
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('1,000 engines on one clock share one keepalive timer; none is left once they stop', async () => {
+    const clock = new FakeClock(1_000_000);
+    const engines = Array.from(
+      { length: 1_000 },
+      () =>
+        new WebSocketEngine({
+          url: URL_,
+          adapter: new WebSocketConnectionAdapterMock(),
+          client: new WebSocketClientMock(),
+          clock,
+          readers: 1,
+          keepalive,
+        }),
+    );
+    await Promise.all(engines.map((engine) => engine.start()));
+    assert.equal(clock.pendingTimers, 1);
+    await clock.advance(30_000);
+    assert.equal(clock.pendingTimers, 1);
+    await Promise.all(engines.map((engine) => engine.stop()));
+    assert.equal(clock.pendingTimers, 0);
   });
 });

@@ -8,6 +8,7 @@ import {
   InvalidOptionsError,
   type Message,
   MessageType,
+  type ReadWatcher,
   WebSocketCloseError,
 } from '../../src/index.js';
 import {
@@ -383,5 +384,155 @@ describe('createInMemoryPair: ping', () => {
     const pinging = client.ping();
     await client.close(1000);
     await assert.rejects(pinging, WebSocketCloseError);
+  });
+});
+
+/** A watcher that records its calls; `when(n)` resolves once `n` calls were recorded. */
+function recorder(
+  onQueued?: () => void,
+): ReadWatcher & { events: string[]; when(count: number): Promise<void> } {
+  const events: string[] = [];
+  const waiting: { count: number; resolve(): void }[] = [];
+  const record = (event: string) => {
+    events.push(event);
+    for (const w of waiting.filter((w) => events.length >= w.count)) w.resolve();
+  };
+  return {
+    events,
+    queued: () => {
+      record('queued');
+      onQueued?.();
+    },
+    ended: () => record('ended'),
+    when: (count) =>
+      events.length >= count ? Promise.resolve() : new Promise((resolve) => waiting.push({ count, resolve })),
+  };
+}
+
+describe('createInMemoryPair: watchReads', () => {
+  it('calls ended() at once before any dial and while a dial is in progress', async () => {
+    const { client, server } = createInMemoryPair();
+    servers.push(server);
+    const before = recorder();
+    client.watchReads(before);
+    assert.deepEqual(before.events, ['ended']);
+    client.watchReads(undefined);
+    server.stallNextHandshake();
+    const controller = new AbortController();
+    const dialling = client.dial(server.url, { signal: controller.signal });
+    const during = recorder();
+    client.watchReads(during);
+    assert.deepEqual(during.events, ['ended']);
+    controller.abort(new Error('gave up'));
+    await assert.rejects(dialling, /gave up/);
+  });
+
+  it('calls queued() once per queued message, not for one a pending read takes; readQueued() returns it from inside', async () => {
+    const { client, peer } = await connect();
+    const taken: string[] = [];
+    const watcher = recorder(() => taken.push(client.readQueued()?.data as string));
+    client.watchReads(watcher);
+    const pending = client.read();
+    await peer.send(text('direct'));
+    assert.equal((await pending).data, 'direct');
+    for (const data of ['a', 'b', 'c']) await peer.send(text(data));
+    assert.deepEqual(watcher.events, ['queued', 'queued', 'queued']);
+    assert.deepEqual(taken, ['a', 'b', 'c']);
+    assert.equal(client.readQueued(), undefined);
+  });
+
+  it('a watcher that drains from queued() gets every message in order through back-pressure pauses', async () => {
+    const { client, peer } = await connect({ inboundQueue: { maxMessages: 3 } });
+    const got: string[] = [];
+    let calls = 0;
+    const drain = () => {
+      for (let m = client.readQueued(); m; m = client.readQueued()) got.push(m.data as string);
+    };
+    // Drains only when the queue is full (every third call), so it pauses the server's outbox each time.
+    client.watchReads({ queued: () => (++calls % 3 === 0 ? drain() : undefined), ended: drain });
+    const sends = Array.from({ length: 50 }, (_, i) => peer.send(text(`m${i}`)));
+    await Promise.all(sends);
+    await settle();
+    drain();
+    assert.deepEqual(
+      got,
+      Array.from({ length: 50 }, (_, i) => `m${i}`),
+    );
+    assert.equal(peer.bufferedAmount(), 0);
+  });
+
+  it("on the server's close: ended() once after the queued() calls; readQueued drains, then read rejects", async () => {
+    const { client, peer } = await connect();
+    const watcher = recorder();
+    client.watchReads(watcher);
+    void peer.send(text('1'));
+    void peer.send(text('2'));
+    peer.close(4000, 'done');
+    await watcher.when(3);
+    assert.deepEqual(watcher.events, ['queued', 'queued', 'ended']);
+    assert.deepEqual(
+      [client.readQueued(), client.readQueued(), client.readQueued()].map((m) => m?.data),
+      ['1', '2', undefined],
+    );
+    await assert.rejects(client.read(), isClose(4000, 'done'));
+    await peer.closed;
+    await settle();
+    assert.deepEqual(watcher.events, ['queued', 'queued', 'ended']);
+    const late = recorder();
+    client.watchReads(late);
+    assert.deepEqual(late.events, ['ended']);
+  });
+
+  it('on a local close: ended() once, synchronously, and queued messages are dropped', async () => {
+    const { client, peer } = await connect();
+    const watcher = recorder();
+    client.watchReads(watcher);
+    await peer.send(text('dropped'));
+    const closing = client.close(4001, 'bye');
+    assert.deepEqual(watcher.events, ['queued', 'ended']);
+    await closing;
+    assert.equal(client.readQueued(), undefined);
+    await assert.rejects(client.read(), isClose(4001, 'bye'));
+    assert.deepEqual(watcher.events, ['queued', 'ended']);
+  });
+
+  it('on a drop: ended(), then read rejects with 1006', async () => {
+    const { client, peer } = await connect();
+    const watcher = recorder();
+    client.watchReads(watcher);
+    peer.drop();
+    await watcher.when(1);
+    assert.deepEqual(watcher.events, ['ended']);
+    await assert.rejects(client.read(), isClose(1006, ''));
+  });
+
+  it('a new dial replaces the watch: the old watcher hears the old connection end, nothing of the new one', async () => {
+    const { client, server } = await connect();
+    const old = recorder();
+    client.watchReads(old);
+    await client.dial(server.url);
+    const second = await server.accept();
+    assert.deepEqual(old.events, ['ended']);
+    await second.send(text('new'));
+    assert.equal(client.readQueued()?.data, 'new');
+    const current = recorder();
+    client.watchReads(current);
+    await second.send(text('watched'));
+    second.close(4002, 'end');
+    await current.when(2);
+    assert.deepEqual(current.events, ['queued', 'ended']);
+    assert.deepEqual(old.events, ['ended']);
+  });
+
+  it('watchReads(undefined) stops the notifications; messages stay queued', async () => {
+    const { client, peer } = await connect();
+    const watcher = recorder();
+    client.watchReads(watcher);
+    await peer.send(text('1'));
+    client.watchReads(undefined);
+    await peer.send(text('2'));
+    assert.deepEqual(watcher.events, ['queued']);
+    assert.equal(client.readQueued()?.data, '1');
+    assert.equal(client.readQueued()?.data, '2');
   });
 });

@@ -1,5 +1,5 @@
 import { onAbort, throwIfAborted } from '../../core/abort.js';
-import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
+import type { ReadWatcher, WebSocketConnectionAdapter } from '../../core/adapter.js';
 import { ConnectionClosedError, DialError, UnsupportedOperationError } from '../../core/errors.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
 import { StatusCode } from '../../core/status.js';
@@ -28,6 +28,9 @@ const PING_UNSUPPORTED =
  *   for them); locally the close still reports the caller's code.
  * - `write()` resolves once the message is queued in the runtime's send buffer; see
  *   {@link WhatwgWebSocketAdapter.bufferedAmount}.
+ *
+ * It has both optional fast paths, `readQueued()` and `watchReads()`, so the engine waits
+ * for messages without a pending `read`.
  *
  * @example
  * ```ts
@@ -114,9 +117,21 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
     return this.queue.read(options.signal);
   }
 
-  /** A message already queued, or `undefined` without waiting. */
+  /** A message already queued, or `undefined` without waiting; never throws. */
   readQueued(): Message | undefined {
     return this.queue?.shift();
+  }
+
+  /**
+   * Watches the current connection's inbound queue: `watcher.queued()` from the `message`
+   * event that queued a message (not for one a pending `read` took), `watcher.ended()` once
+   * the socket closed or `close()` was called. Without a connection (before the first dial,
+   * or while a dial is in progress) `ended()` is called at once. A dial starts a new queue,
+   * so a watcher registered before it hears nothing of the new connection.
+   */
+  watchReads(watcher: ReadWatcher | undefined): void {
+    if (this.queue) this.queue.watch(watcher);
+    else watcher?.ended();
   }
 
   /**

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { noop, raceAbort, throwIfAborted } from '../../core/abort.js';
-import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
+import type { ReadWatcher, WebSocketConnectionAdapter } from '../../core/adapter.js';
 import { ConnectionClosedError, DialError } from '../../core/errors.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
 import { StatusCode } from '../../core/status.js';
@@ -20,6 +20,14 @@ export const REDIAL_CLOSE_REASON = 'replaced by a new connection';
  *
  * After a close, `read` keeps rejecting with the close error (after any message the peer
  * sent before it); `write`, `ping` and `close` reject with `ConnectionClosedError`.
+ *
+ * Besides `read`, messages can be taken without a promise: `watchReads(watcher)` calls
+ * `watcher.queued()` for each message queued while no `read` waits and `watcher.ended()`
+ * once the connection has ended; `readQueued()` then returns the queued messages in order.
+ * A new `dial` replaces the connection, and the watch with it.
+ *
+ * An idle connection costs little beyond the `ws` socket: the listeners are shared by all
+ * connections, and options left unset are shared by all adapters.
  *
  * @example
  * ```ts
@@ -72,7 +80,7 @@ export class WsAdapter implements WebSocketConnectionAdapter {
     const connection = this.connection;
     if (!connection?.isOpen) throw new ConnectionClosedError();
     // The signal cannot stop a close: an aborted one only cuts the handshake wait short.
-    await connection.close(code, reason, options?.signal);
+    await connection.close(code, reason, this.options.closeTimeoutMs, options?.signal);
   }
 
   /** Sends a ping and resolves when its pong arrives; needs no concurrent `read`. */
@@ -90,12 +98,25 @@ export class WsAdapter implements WebSocketConnectionAdapter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const connection = this.connection;
     if (!connection) return Promise.reject(new ConnectionClosedError());
-    return connection.queue.read(signal);
+    return connection.read(signal);
   }
 
   /** A message already queued, or `undefined`; never waits, never throws. */
   readQueued(): Message | undefined {
-    return this.connection?.queue.shift();
+    return this.connection?.shift();
+  }
+
+  /**
+   * Registers `watcher` on the current connection (replacing any other; `undefined` removes
+   * it): `queued()` after each message queued while no `read` waits, `ended()` once when the
+   * connection ends (at once if it already has, or if there is no connection). A `dial`
+   * replaces the connection and with it the watch: the old connection's watcher hears
+   * `ended()` when it closes, and the new one starts unwatched.
+   */
+  watchReads(watcher: ReadWatcher | undefined): void {
+    const connection = this.connection;
+    if (connection) connection.watch(watcher);
+    else watcher?.ended();
   }
 
   /** Sends one message; resolves once `ws` has written it to the socket. */
@@ -124,7 +145,8 @@ export class WsAdapter implements WebSocketConnectionAdapter {
       // ws writes into `headers` on some redirects, so each dial gets its own copy.
       // `closeTimeout` (ws >= 8.19) bounds closes ws starts itself, e.g. on a bad frame.
       const options = { ...client, headers: { ...headers }, closeTimeout: closeTimeoutMs };
-      return new WebSocket(url, protocols, options);
+      // ws only reads the list (its types ask for a mutable one).
+      return new WebSocket(url, protocols as string[], options);
     } catch (cause) {
       throw new DialError(`could not start connecting to ${redactUrl(url)}: ${(cause as Error).message}`, {
         cause,
@@ -138,7 +160,9 @@ export class WsAdapter implements WebSocketConnectionAdapter {
     this.connection = undefined;
     if (!connection || connection.isClosed) return;
     if (connection.isOpen) {
-      await connection.close(StatusCode.GoingAway, REDIAL_CLOSE_REASON, undefined).catch(noop);
+      await connection
+        .close(StatusCode.GoingAway, REDIAL_CLOSE_REASON, this.options.closeTimeoutMs, undefined)
+        .catch(noop);
     } else {
       connection.drop();
       await connection.closed;

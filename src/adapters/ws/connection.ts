@@ -4,7 +4,7 @@ import { noop, onAbort } from '../../core/abort.js';
 import { ConnectionClosedError, WebSocketCloseError } from '../../core/errors.js';
 import { InboundQueue, type InboundQueueLimits } from '../../core/inbound-queue.js';
 import { MessageType } from '../../core/message.js';
-import { PendingCalls } from './pending.js';
+import { PendingCalls, PendingPings } from './pending.js';
 import { closeCodeOfWsError } from './ws-errors.js';
 
 // Shared so a write allocates no options object; ws copies them.
@@ -13,83 +13,94 @@ const BINARY = Object.freeze({ binary: true });
 
 /** What a connection needs from the adapter's options. */
 export interface ConnectionOptions {
-  inboundQueue: Required<InboundQueueLimits>;
-  closeTimeoutMs: number;
+  readonly inboundQueue: Readonly<Required<InboundQueueLimits>>;
 }
 
 /**
- * `'open'` until a close starts (ours, or ws failing the connection on a bad frame);
- * `'closed'` once ws has emitted `close`.
+ * What the end of a connection holds: created when a close starts (ours, or ws reporting an
+ * error) or when `closed` is first awaited, so an open connection holds none of it.
  */
-type State = 'open' | 'closing' | 'closed';
+interface Ending {
+  /** Settles once ws has emitted `close`. */
+  readonly promise: Promise<void>;
+  settle: () => void;
+  /** Our close's timeout, and the removal of its signal's abort listener. */
+  timer: NodeJS.Timeout | undefined;
+  offAbort: () => void;
+  /** The last error ws reported (the cause of the close error). */
+  error: unknown;
+}
+
+// The socket's back-reference to its connection, read by the listeners below; set while
+// they are on the socket. A property rather than a WeakMap: one load per message.
+const CONNECTION = Symbol('wscengine.WsConnection');
+
+/** A `ws` socket that a {@link WsConnection} listens to. */
+type Socket = WebSocket & { [CONNECTION]?: WsConnection | undefined };
 
 /**
- * One open `ws` socket and everything that hangs on it: the inbound queue, pending writes
- * and pings, the close timer. Its listeners stay on the socket until ws emits `close`,
- * then all of them are removed, so a socket dropped by a new `dial` cannot leak them nor
- * emit an unhandled `error`.
+ * One open `ws` socket and everything that hangs on it: it is the inbound queue (pausing
+ * the socket while full), and holds pending writes and pings and the close in progress.
+ *
+ * Its listeners are functions shared by every connection (ws calls them with the socket as
+ * `this`, whose back-reference leads to the connection), so a connection allocates no
+ * closure. They stay on the socket until ws emits `close`, then all of them are removed, so
+ * a socket dropped by a new `dial` cannot leak them nor emit an unhandled `error`.
+ *
+ * Its state: open until the queue ends (our close, ws failing the connection on a bad
+ * frame, or ws's `close`); closed once ws has emitted `close`.
  */
-export class WsConnection {
-  /** Messages received and not yet read; ended (with the close error) when the connection ends. */
-  readonly queue: InboundQueue;
-  private state: State = 'open';
-  private closedPromise: Promise<void> | undefined;
-  private readonly writes = new PendingCalls();
-  private readonly pings = new PendingCalls(true);
-  private pingId = 0;
-  private onPong: ((data: Buffer) => void) | undefined;
-  private lastError: unknown;
-  private closeTimer: NodeJS.Timeout | undefined;
-  private offCloseAbort: () => void = noop;
-  private markClosed: () => void = noop;
+export class WsConnection extends InboundQueue {
+  // Created by the first write, and by the first ping (which also starts listening for
+  // pongs): an idle connection holds neither.
+  private writes: PendingCalls | undefined;
+  private pings: PendingPings | undefined;
+  private ending: Ending | undefined;
 
   constructor(
     /** The `ws` client socket, OPEN. */
     readonly ws: WebSocket,
-    private readonly options: ConnectionOptions,
+    options: ConnectionOptions,
   ) {
-    // Bound methods rather than arrows: no closure context kept per connection.
-    this.queue = new InboundQueue(options.inboundQueue, ws.pause.bind(ws), ws.resume.bind(ws));
-    ws.on('message', this.onMessage);
-    ws.on('error', this.onError);
-    ws.on('close', this.onClose);
+    super(options.inboundQueue);
+    (ws as Socket)[CONNECTION] = this;
+    ws.on('message', onMessage);
+    ws.on('error', onError);
+    ws.on('close', onClose);
   }
 
   /** Settles once ws has emitted `close` and every listener is gone. */
   get closed(): Promise<void> {
-    if (this.state === 'closed') return Promise.resolve();
-    // Created on demand: most connections are never awaited until they close.
-    this.closedPromise ??= new Promise((resolve) => {
-      this.markClosed = resolve;
-    });
-    return this.closedPromise;
+    if (this.isClosed) return Promise.resolve();
+    return this.startEnding().promise;
   }
 
   /** No close has started: `close()` may be called. */
   get isOpen(): boolean {
-    return this.state === 'open';
+    return !this.isEnded;
   }
 
-  /** ws has emitted `close`. */
+  /** ws has emitted `close` (and the listeners are gone). */
   get isClosed(): boolean {
-    return this.state === 'closed';
+    return (this.ws as Socket)[CONNECTION] !== this;
   }
 
   /** Messages can be sent: no close started on either side. */
   get canSend(): boolean {
-    return this.state === 'open' && this.ws.readyState === this.ws.OPEN;
+    return !this.isEnded && this.ws.readyState === this.ws.OPEN;
   }
 
   /** Calls waiting for a pong, for tests and diagnostics. */
   get pendingPings(): number {
-    return this.pings.size;
+    return this.pings?.size ?? 0;
   }
 
   /** Sends one message; resolves once ws has written it to the socket. */
   write(type: MessageType, data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    this.writes ??= new PendingCalls();
     return this.writes.start(0, signal, (call) => {
       this.ws.send(data, type === MessageType.Binary ? BINARY : TEXT, (error) => {
-        if (error) call.reject(this.sendError(error, 'the message was sent'));
+        if (error) call.reject(sendError(error, 'the message was sent'));
         else call.resolve();
       });
     });
@@ -97,16 +108,17 @@ export class WsConnection {
 
   /** Sends a ping with a payload of its own and resolves when a pong answers it or a later one. */
   ping(signal: AbortSignal | undefined): Promise<void> {
-    // Pongs are only listened for once we ping: an idle connection that never pings holds
-    // one listener less.
-    if (this.onPong === undefined) {
-      this.onPong = (data: Buffer) => this.pongReceived(data);
-      this.ws.on('pong', this.onPong);
+    let pings = this.pings;
+    if (pings === undefined) {
+      // Pongs are only listened for once we ping: an idle connection that never pings
+      // holds one listener less.
+      pings = this.pings = new PendingPings();
+      this.ws.on('pong', onPong);
     }
-    const id = ++this.pingId;
-    return this.pings.start(id, signal, (call) => {
+    const id = pings.nextId();
+    return pings.start(id, signal, (call) => {
       this.ws.ping(String(id), undefined, (error?: Error) => {
-        if (error) call.reject(this.sendError(error, 'the ping was sent'));
+        if (error) call.reject(sendError(error, 'the ping was sent'));
       });
     });
   }
@@ -114,80 +126,120 @@ export class WsConnection {
   /**
    * Starts our close handshake: pending reads, writes and pings reject at once and queued
    * messages are dropped. Resolves once ws emits `close`: the handshake finished, or
-   * `closeTimeoutMs` passed or `signal` aborted and the socket was destroyed.
+   * `timeoutMs` passed or `signal` aborted and the socket was destroyed.
    */
-  close(code: number, reason: string, signal: AbortSignal | undefined): Promise<void> {
-    this.state = 'closing';
-    this.end(new WebSocketCloseError(code, reason), true);
+  close(code: number, reason: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    this.finish(new WebSocketCloseError(code, reason), true);
     // A socket paused by a full queue would never read the server's close frame.
     if (this.ws.isPaused) this.ws.resume();
     this.ws.close(code, reason);
+    const ending = this.startEnding();
     if (signal?.aborted) {
       this.drop();
     } else {
-      this.closeTimer = setTimeout(this.drop, this.options.closeTimeoutMs);
-      this.offCloseAbort = onAbort(signal, this.drop);
+      const drop = () => this.drop();
+      ending.timer = setTimeout(drop, timeoutMs);
+      ending.offAbort = onAbort(signal, drop);
     }
-    return this.closed;
+    return ending.promise;
   }
 
   /** Destroys the socket without waiting for a close handshake. */
-  readonly drop = (): void => {
+  drop(): void {
     this.ws.terminate();
-  };
-
-  private readonly onMessage = (data: RawData, isBinary: boolean): void => {
-    // binaryType stays 'nodebuffer', so data is one Buffer, which is a Uint8Array.
-    this.queue.push(
-      isBinary
-        ? { type: MessageType.Binary, data: data as Buffer }
-        : { type: MessageType.Text, data: data.toString() },
-    );
-  };
-
-  private pongReceived(data: Buffer): void {
-    const id = Number(data.toString('latin1'));
-    // Pongs we did not ask for (unsolicited, or another payload) answer nothing.
-    if (Number.isSafeInteger(id) && id > 0) this.pings.resolveUpTo(id);
   }
 
-  private readonly onError = (error: Error): void => {
-    this.lastError = error;
+  /** ws reported an error (`close` follows). Called by the shared `error` listener. */
+  errored(error: Error): void {
+    this.startEnding().error = error;
     const code = closeCodeOfWsError(error);
-    if (code === undefined || this.state !== 'open') return;
+    if (code === undefined || this.isEnded) return;
     // ws has sent its close frame and is waiting for the server's: reads end now, with the
     // code ws sent, rather than with the 1006 or echo the later `close` event reports.
-    this.state = 'closing';
-    this.end(new WebSocketCloseError(code, error.message, { cause: error }), false);
-  };
+    this.finish(new WebSocketCloseError(code, error.message, { cause: error }), false);
+  }
 
-  private readonly onClose = (code: number, reason: Buffer): void => {
-    this.state = 'closed';
-    clearTimeout(this.closeTimer);
-    this.closeTimer = undefined;
-    this.offCloseAbort();
-    this.ws.off('message', this.onMessage);
-    if (this.onPong) this.ws.off('pong', this.onPong);
-    this.ws.off('error', this.onError);
-    this.ws.off('close', this.onClose);
-    const cause = this.lastError;
-    this.end(
+  /** ws emitted `close`: the connection is gone. Called by the shared `close` listener. */
+  closedByWs(code: number, reason: Buffer): void {
+    const { ws, ending } = this;
+    ws.off('message', onMessage);
+    if (this.pings) ws.off('pong', onPong);
+    ws.off('error', onError);
+    ws.off('close', onClose);
+    (ws as Socket)[CONNECTION] = undefined;
+    this.ending = undefined;
+    if (ending) {
+      clearTimeout(ending.timer);
+      ending.offAbort();
+    }
+    const cause = ending?.error;
+    this.finish(
       new WebSocketCloseError(code, reason.toString(), cause === undefined ? undefined : { cause }),
       false,
     );
-    this.markClosed();
-  };
+    ending?.settle();
+  }
+
+  /** ws received a pong. Called by the shared `pong` listener. */
+  pongReceived(data: Buffer): void {
+    const id = Number(data.toString('latin1'));
+    // Pongs we did not ask for (unsolicited, or another payload) answer nothing.
+    if (Number.isSafeInteger(id) && id > 0) this.pings?.resolveUpTo(id);
+  }
+
+  protected override pauseSource(): void {
+    this.ws.pause();
+  }
+
+  protected override resumeSource(): void {
+    this.ws.resume();
+  }
+
+  private startEnding(): Ending {
+    let ending = this.ending;
+    if (ending === undefined) {
+      let settle = noop;
+      const promise = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      ending = this.ending = { promise, settle, timer: undefined, offAbort: noop, error: undefined };
+    }
+    return ending;
+  }
 
   /** Ends reads (the queue ignores all but the first end) and rejects every waiting call. */
-  private end(error: WebSocketCloseError, dropQueued: boolean): void {
-    this.queue.end(error, dropQueued);
-    this.writes.rejectAll(error);
-    this.pings.rejectAll(error);
+  private finish(error: WebSocketCloseError, dropQueued: boolean): void {
+    this.end(error, dropQueued);
+    this.writes?.rejectAll(error);
+    this.pings?.rejectAll(error);
   }
+}
 
-  private sendError(error: Error, what: string): ConnectionClosedError {
-    return new ConnectionClosedError(`the connection closed before ${what}: ${error.message}`, {
-      cause: error,
-    });
-  }
+// The listeners, shared by every connection: ws calls them with the socket as `this`.
+
+function onMessage(this: Socket, data: RawData, isBinary: boolean): void {
+  // binaryType stays 'nodebuffer', so data is one Buffer, which is a Uint8Array.
+  this[CONNECTION]!.push(
+    isBinary
+      ? { type: MessageType.Binary, data: data as Buffer }
+      : { type: MessageType.Text, data: data.toString() },
+  );
+}
+
+function onError(this: Socket, error: Error): void {
+  this[CONNECTION]?.errored(error);
+}
+
+function onClose(this: Socket, code: number, reason: Buffer): void {
+  this[CONNECTION]?.closedByWs(code, reason);
+}
+
+function onPong(this: Socket, data: Buffer): void {
+  this[CONNECTION]?.pongReceived(data);
+}
+
+function sendError(error: Error, what: string): ConnectionClosedError {
+  return new ConnectionClosedError(`the connection closed before ${what}: ${error.message}`, {
+    cause: error,
+  });
 }

@@ -47,14 +47,17 @@ export const WS_ADAPTER_DEFAULTS = Object.freeze({
   closeTimeoutMs: 5000,
 });
 
-/** {@link WsAdapterOptions} after defaults and checks. */
+/**
+ * {@link WsAdapterOptions} after defaults and checks. Read-only: the parts the user did not
+ * set are shared by every adapter (and all of it when no option is set at all).
+ */
 export interface ResolvedWsOptions {
-  protocols: string[];
-  headers: Record<string, string>;
-  inboundQueue: Required<InboundQueueLimits>;
-  closeTimeoutMs: number;
+  readonly protocols: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+  readonly inboundQueue: Readonly<Required<InboundQueueLimits>>;
+  readonly closeTimeoutMs: number;
   /** What is handed to `ws` besides protocols and headers. */
-  client: ClientOptions;
+  readonly client: Readonly<ClientOptions>;
 }
 
 // RFC 6455 4.1: a subprotocol is an HTTP token (RFC 7230 tchar); ws throws on anything else.
@@ -62,8 +65,21 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Node's timers cap delays at 2^31-1 ms and turn anything larger into 1 ms.
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
+const NO_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({});
+
+// What `new WsAdapter()` resolves to: one object for every adapter built without options,
+// so an adapter costs no copy of unchanged defaults.
+const RESOLVED_DEFAULTS: ResolvedWsOptions = Object.freeze({
+  protocols: WS_ADAPTER_DEFAULTS.protocols,
+  headers: WS_ADAPTER_DEFAULTS.headers,
+  inboundQueue: WS_ADAPTER_DEFAULTS.inboundQueue,
+  closeTimeoutMs: WS_ADAPTER_DEFAULTS.closeTimeoutMs,
+  client: NO_CLIENT_OPTIONS,
+});
+
 /**
- * Merges `options` over {@link WS_ADAPTER_DEFAULTS} and checks them all at once.
+ * Merges `options` over {@link WS_ADAPTER_DEFAULTS} and checks them all at once. Parts left
+ * unset are the shared, frozen defaults rather than copies.
  * @throws InvalidOptionsError listing every problem found.
  */
 export function resolveOptions(options: WsAdapterOptions = {}): ResolvedWsOptions {
@@ -74,11 +90,15 @@ export function resolveOptions(options: WsAdapterOptions = {}): ResolvedWsOption
       'WsAdapter options',
     );
   }
-  const { protocols, headers, inboundQueue, closeTimeoutMs, ...client } = options;
+  const { protocols, headers, inboundQueue, closeTimeoutMs, ...rest } = options;
+  const client = hasOwnKeys(rest) ? rest : NO_CLIENT_OPTIONS;
   const resolved: ResolvedWsOptions = {
-    protocols: checkProtocols(protocols ?? WS_ADAPTER_DEFAULTS.protocols, issues),
-    headers: checkHeaders(headers ?? WS_ADAPTER_DEFAULTS.headers, issues),
-    inboundQueue: { ...WS_ADAPTER_DEFAULTS.inboundQueue, ...inboundQueue },
+    protocols: protocols === undefined ? WS_ADAPTER_DEFAULTS.protocols : checkProtocols(protocols, issues),
+    headers: headers === undefined ? WS_ADAPTER_DEFAULTS.headers : checkHeaders(headers, issues),
+    inboundQueue:
+      inboundQueue === undefined
+        ? WS_ADAPTER_DEFAULTS.inboundQueue
+        : { ...WS_ADAPTER_DEFAULTS.inboundQueue, ...inboundQueue },
     closeTimeoutMs: closeTimeoutMs ?? WS_ADAPTER_DEFAULTS.closeTimeoutMs,
     client,
   };
@@ -90,7 +110,18 @@ export function resolveOptions(options: WsAdapterOptions = {}): ResolvedWsOption
   checkDelay('closeTimeoutMs', resolved.closeTimeoutMs, issues);
   checkClient(client, issues);
   if (issues.length > 0) throw new InvalidOptionsError(issues, 'WsAdapter options');
-  return resolved;
+  const isDefault =
+    resolved.protocols === RESOLVED_DEFAULTS.protocols &&
+    resolved.headers === RESOLVED_DEFAULTS.headers &&
+    resolved.inboundQueue === RESOLVED_DEFAULTS.inboundQueue &&
+    resolved.closeTimeoutMs === RESOLVED_DEFAULTS.closeTimeoutMs &&
+    client === NO_CLIENT_OPTIONS;
+  return isDefault ? RESOLVED_DEFAULTS : resolved;
+}
+
+function hasOwnKeys(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return Object.getOwnPropertySymbols(object).length > 0;
 }
 
 /** Checks the `ws` options that are easy to get wrong; `ws` itself would fail late or oddly. */

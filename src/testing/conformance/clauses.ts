@@ -1,6 +1,7 @@
 import { BACKPRESSURE_CLAUSES } from './checks-backpressure.js';
 import { CLOSE_CLAUSES } from './checks-close.js';
 import { DIAL_CLAUSES } from './checks-dial.js';
+import { FAST_PATH_CLAUSES } from './checks-fast-path.js';
 import { PING_CLAUSES } from './checks-ping.js';
 import { READ_CLAUSES } from './checks-read.js';
 import { WRITE_CLAUSES } from './checks-write.js';
@@ -13,13 +14,16 @@ export const EXECUTABLE_CLAUSES: readonly ExecutableClause[] = [
   ...PING_CLAUSES,
   ...READ_CLAUSES,
   ...BACKPRESSURE_CLAUSES,
+  ...FAST_PATH_CLAUSES,
   ...WRITE_CLAUSES,
 ];
 
 /**
  * The adapter contract as data: one entry per rule the conformance suite checks, each with
  * a stable `id` (use it to declare an exception), its section, `MUST`/`SHOULD`, its source
- * (the seed document's "Expected behaviour" sections, or API.md) and its text.
+ * (the seed document's "Expected behaviour" sections, or API.md) and its text. Clauses about
+ * an optional method (`readQueued`, `watchReads`) name it in `requires`: they apply only to
+ * adapters that have it.
  *
  * @example
  * ```ts
@@ -27,7 +31,11 @@ export const EXECUTABLE_CLAUSES: readonly ExecutableClause[] = [
  * ```
  */
 export const CONFORMANCE_CLAUSES: readonly ConformanceClause[] = Object.freeze(
-  EXECUTABLE_CLAUSES.map(({ id, section, level, source, text }) =>
-    Object.freeze({ id, section, level, source, text }),
+  EXECUTABLE_CLAUSES.map(({ id, section, level, source, text, requires }) =>
+    Object.freeze(
+      requires
+        ? { id, section, level, source, text, requires: Object.freeze([...requires]) }
+        : { id, section, level, source, text },
+    ),
   ),
 );

@@ -16,4 +16,5 @@ export type {
   ClauseSource,
   ConformanceClause,
   Connected,
+  OptionalAdapterMethod,
 } from './types.js';

@@ -6,7 +6,22 @@ import type { ConformancePeer, PeerConnection } from '../peer.js';
 export type ClauseSource = 'seed' | 'API.md';
 
 /** Part of the contract a clause belongs to. */
-export type ClauseSection = 'Dial' | 'Close' | 'Ping' | 'Read' | 'Write' | 'Concurrency' | 'Lifecycle';
+export type ClauseSection =
+  | 'Dial'
+  | 'Close'
+  | 'Ping'
+  | 'Read'
+  | 'Watch'
+  | 'Write'
+  | 'Concurrency'
+  | 'Lifecycle';
+
+/**
+ * The optional methods of `WebSocketConnectionAdapter` that clauses can be about. A clause
+ * that `requires` one is checked only when the adapter has it, and is reported as not
+ * applicable (a skipped test) otherwise.
+ */
+export type OptionalAdapterMethod = 'readQueued' | 'watchReads';
 
 /** One rule of the adapter contract, checked by one test. */
 export interface ConformanceClause {
@@ -18,6 +33,12 @@ export interface ConformanceClause {
   readonly source: ClauseSource;
   /** The rule in one sentence. */
   readonly text: string;
+  /**
+   * Optional adapter methods the clause is about. An adapter without one of them does not
+   * have to meet the clause: its test is skipped, as not applicable. Absent for clauses
+   * every adapter must meet.
+   */
+  readonly requires?: readonly OptionalAdapterMethod[];
 }
 
 /**
