@@ -72,8 +72,10 @@ export interface WebSocketConnectionAdapter {
 
   /**
    * Optional, with `readQueued`: registers `watcher` for the current connection (replacing
-   * any other; `undefined` removes it). The adapter then calls `watcher.queued()` each time
-   * a message is queued (not for one handed straight to a waiting `read`), and
+   * any other; `undefined` removes it). The adapter then offers each message that arrives
+   * while nothing is queued and no `read` waits to `watcher.offer()`, when the watcher has
+   * it; calls `watcher.queued()` each time a message is queued (not for one handed
+   * straight to a waiting `read` or taken by `offer`); and calls
    * `watcher.ended()` once the connection has ended (at once if it already has, or if there
    * is no connection), after which `read` rejects with the close error once the queue is
    * drained. Calls may come synchronously from inside the adapter's event handling, and
@@ -87,10 +89,18 @@ export interface WebSocketConnectionAdapter {
 }
 
 /**
- * What {@link WebSocketConnectionAdapter.watchReads} notifies. Both methods are called on
+ * What {@link WebSocketConnectionAdapter.watchReads} notifies. Its methods are called on
  * the watcher object (no `this` binding needed) and must not throw.
  */
 export interface ReadWatcher {
+  /**
+   * Optional: a message arrived while nothing is queued and no `read` waits. Return `true`
+   * to take it (the adapter then forgets it: it is not queued and `queued()` is not
+   * called), `false` to have it queued as usual. A message arriving behind queued ones is
+   * never offered, so taking offers keeps the arrival order. Lets a ready consumer skip
+   * the queue; the engine takes offers when a slot is free and nobody holds the lock.
+   */
+  offer?(message: Message): boolean;
   /** A message was queued: `readQueued()` returns it now. */
   queued(): void;
   /** The connection ended: once `readQueued()` returns `undefined`, `read()` rejects with the close error. */

@@ -117,6 +117,37 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
     this.pump();
   }
 
+  /**
+   * Watcher: a message arrived and nothing is queued. Taken and dispatched at once when the
+   * reader could take it now (the common case while idle): no queue round trip. Declined
+   * while the reader waits for a slot, the lock or `onReadError`, or is already running
+   * (the message is then queued and the pump takes it in order), and with telemetry on (the
+   * pump sets the span context).
+   */
+  offer(message: Message): boolean {
+    if (
+      !this.active ||
+      this.pumping ||
+      this.traced ||
+      this.closing ||
+      this.reading ||
+      this.pauses > 0 ||
+      this.inFlight >= this.deps.readers ||
+      this.deps.mutex.isLocked
+    )
+      return false;
+    this.pumping = true;
+    try {
+      this.received++;
+      this.deliver(message);
+    } finally {
+      this.pumping = false;
+    }
+    // Something woke the reader while onMessage ran (a released lock, a settled call).
+    if (this.repump) this.pump();
+    return true;
+  }
+
   /** Watcher: the connection ended; what is queued is still delivered, then the read reports the close. */
   ended(): void {
     this.sourceEnded = true;

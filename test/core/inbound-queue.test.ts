@@ -449,3 +449,66 @@ function countListeners(signal: AbortSignal): { added: number; removed: number }
   }) as typeof signal.removeEventListener;
   return counts;
 }
+
+describe('InboundQueue.watch with offer()', () => {
+  function offering(accept: (message: Message) => boolean) {
+    const events: string[] = [];
+    const watcher: ReadWatcher = {
+      offer: (message) => {
+        const taken = accept(message);
+        events.push(`offer ${message.data} ${taken ? 'taken' : 'declined'}`);
+        return taken;
+      },
+      queued: () => void events.push('queued'),
+      ended: () => void events.push('ended'),
+    };
+    return { events, watcher };
+  }
+
+  it('offers a message that arrives on an empty queue; a taken one is not queued', () => {
+    const queue = new InboundQueue();
+    const { events, watcher } = offering(() => true);
+    queue.watch(watcher);
+    queue.push(text('a'));
+    queue.push(text('b'));
+    assert.deepEqual(events, ['offer a taken', 'offer b taken']);
+    assert.equal(queue.size, 0);
+    assert.equal(queue.shift(), undefined);
+  });
+
+  it('queues a declined message and calls queued(); later ones are queued behind it without an offer', () => {
+    const queue = new InboundQueue();
+    let accept = false;
+    const { events, watcher } = offering(() => accept);
+    queue.watch(watcher);
+    queue.push(text('a'));
+    accept = true;
+    queue.push(text('b'));
+    assert.deepEqual(events, ['offer a declined', 'queued', 'queued']);
+    assert.deepEqual([queue.shift(), queue.shift()], [text('a'), text('b')]);
+    queue.push(text('c'));
+    assert.deepEqual(events.at(-1), 'offer c taken', 'empty again: offered again');
+  });
+
+  it('a waiting read goes before the offer, and nothing is offered after end()', async () => {
+    const queue = new InboundQueue();
+    const { events, watcher } = offering(() => true);
+    queue.watch(watcher);
+    const pending = queue.read();
+    queue.push(text('to the read'));
+    assert.deepEqual(await pending, text('to the read'));
+    assert.deepEqual(events, []);
+    queue.end(new Error('closed'));
+    queue.push(text('late'));
+    assert.deepEqual(events, ['ended']);
+  });
+
+  it('counts a declined message against the limits: the source is paused as usual', () => {
+    let paused = 0;
+    const queue = new InboundQueue({ maxMessages: 2 }, () => void paused++);
+    queue.watch(offering(() => false).watcher);
+    queue.push(text('a'));
+    queue.push(text('b'));
+    assert.equal(paused, 1);
+  });
+});

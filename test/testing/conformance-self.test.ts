@@ -137,6 +137,22 @@ class QueuedTwice extends FastDelegating {
   }
 }
 
+/** Ignores what offer() returns: a declined message is lost instead of queued. */
+class IgnoresDeclinedOffer extends FastDelegating {
+  override watchReads(watcher: ReadWatcher | undefined): void {
+    super.watchReads(
+      watcher && {
+        offer: (message: Message) => {
+          watcher.offer?.(message);
+          return true;
+        },
+        queued: () => watcher.queued(),
+        ended: () => watcher.ended(),
+      },
+    );
+  }
+}
+
 /** readQueued throws without a connection instead of returning undefined. */
 class ReadQueuedThrows extends FastDelegating {
   override readQueued(): Message | undefined {
@@ -293,7 +309,7 @@ describe('conformance suite self-test', () => {
 
   it('marks the fast-path clauses skipped (not applicable) for an adapter without readQueued and watchReads', async () => {
     const results = await runSuite((a) => new Delegating(a), { clauses: FAST_PATH_CLAUSES });
-    assert.equal(FAST_PATH_CLAUSES.length, 7);
+    assert.equal(FAST_PATH_CLAUSES.length, 8);
     assert.deepEqual(failed(results), []);
     assert.deepEqual(skipped(results), [...FAST_PATH_CLAUSES].sort());
     assert.equal(
@@ -358,8 +374,18 @@ describe('conformance suite self-test', () => {
     assert.deepEqual(failed(results), [
       'watch.dial-resets',
       'watch.drain-after-end',
+      'watch.offer',
       'watch.queued-per-message',
     ]);
+  });
+
+  it('fails watch.offer for a watchReads that loses the messages its watcher declines', async () => {
+    const results = await runSuite((a) => new IgnoresDeclinedOffer(a), {
+      clauses: ['watch.offer'],
+      settleMs: 50,
+      timeoutMs: 1000,
+    });
+    assert.deepEqual(failed(results), ['watch.offer']);
   });
 
   it('fails read.queued-empty for a readQueued that throws without a connection', async () => {

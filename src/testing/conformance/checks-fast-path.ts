@@ -372,6 +372,77 @@ async function checkDialResets(ctx: ClauseContext): Promise<void> {
   );
 }
 
+/**
+ * A watcher with `offer`, recording every call; `accept` says what `offer` returns.
+ * `arrived(n)` resolves once `offer` and `queued` together were called `n` times.
+ */
+function offerRecorder() {
+  const events: string[] = [];
+  const offered: Message[] = [];
+  const waiting: { times: number; resolve(): void }[] = [];
+  const record = (event: string) => {
+    events.push(event);
+    for (const w of waiting.filter((w) => events.length >= w.times)) w.resolve();
+  };
+  const watcher = {
+    events,
+    offered,
+    accept: true,
+    offer(message: Message): boolean {
+      offered.push(message);
+      record(watcher.accept ? 'offer:taken' : 'offer:declined');
+      return watcher.accept;
+    },
+    queued: () => record('queued'),
+    ended: () => record('ended'),
+    arrived: (times: number): Promise<void> =>
+      events.length >= times ? Promise.resolve() : new Promise((resolve) => waiting.push({ times, resolve })),
+  };
+  return watcher;
+}
+
+async function checkOffer(ctx: ClauseContext): Promise<void> {
+  const { adapter, conn } = await ctx.connect();
+  const watch = watchReads(adapter);
+  const w = offerRecorder();
+  watch(w);
+  // Taken: nothing is queued, nothing else is called.
+  const sent = [text('a'), binary([1, 2, 3])];
+  for (const message of sent) await ctx.within(conn.send(message), 'the peer sending');
+  await ctx.within(w.arrived(2), 'watcher.offer() for 2 messages');
+  equal(w.events.join(), 'offer:taken,offer:taken', 'calls for 2 messages offered and taken');
+  for (const [i, message] of sent.entries()) {
+    sameMessage(w.offered[i] as Message, message, `offered message #${i + 1}`);
+  }
+  equal(readQueued(adapter, 'after the offers were taken'), undefined, 'readQueued after taken offers');
+
+  // Declined: the message is queued and queued() follows; while it waits, later messages
+  // are queued without an offer, even one the watcher would take (order first).
+  w.accept = false;
+  await ctx.within(conn.send(text('declined')), 'the peer sending');
+  await ctx.within(w.arrived(4), 'offer() then queued() for a declined message');
+  equal(w.events.slice(2).join(), 'offer:declined,queued', 'calls for a declined offer');
+  w.accept = true;
+  await ctx.within(conn.send(text('behind it')), 'the peer sending');
+  await ctx.within(w.arrived(5), 'queued() for a message behind a queued one');
+  equal(w.events[4], 'queued', 'a message arriving behind a queued one is queued, not offered');
+  sameMessage(readQueued(adapter, 'the declined message') as Message, text('declined'), 'readQueued #1');
+  sameMessage(readQueued(adapter, 'the message behind it') as Message, text('behind it'), 'readQueued #2');
+
+  // A pending read goes first: no offer for the message it takes.
+  const pending = handled(adapter.read());
+  await ctx.within(conn.send(text('to the read')), 'the peer sending');
+  sameMessage(await ctx.within(pending, 'the pending read'), text('to the read'), 'pending read');
+  await ctx.within(conn.send(text('offered again')), 'the peer sending');
+  await ctx.within(w.arrived(6), 'offer() once the queue is empty again');
+  equal(w.events[5], 'offer:taken', 'the call after the pending read took its message');
+  sameMessage(
+    w.offered.at(-1) as Message,
+    text('offered again'),
+    'the message offered after the pending read',
+  );
+}
+
 /** Clauses of the optional fast paths, `readQueued` and `watchReads`. */
 export const FAST_PATH_CLAUSES: readonly ExecutableClause[] = [
   {
@@ -436,5 +507,14 @@ export const FAST_PATH_CLAUSES: readonly ExecutableClause[] = [
     requires: ['watchReads'],
     text: `${WATCH_READS}: a new dial replaces the watch along with the connection: the watcher of the old connection hears nothing from the new one (at most the old one's ended()), a watcher registered after the dial hears the new one.`,
     check: checkDialResets,
+  },
+  {
+    id: 'watch.offer',
+    section: 'Watch',
+    level: 'MUST',
+    source: 'API.md',
+    requires: ['watchReads'],
+    text: `${WATCH_READS}: a watcher with offer(message) is offered each message that arrives while nothing is queued and no read waits; true takes it (not queued, no queued() call), false has it queued and queued() called; a message arriving behind a queued one is queued without an offer, and one a pending read takes is not offered.`,
+    check: checkOffer,
   },
 ];
