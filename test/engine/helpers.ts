@@ -32,13 +32,17 @@ export function setup(options: Partial<WebSocketEngineOptions> = {}) {
   return { adapter, client, clock, engine };
 }
 
-/** Waits until `predicate()` holds, giving the event loop turns; bounded. */
-export async function until(predicate: () => boolean, what = 'condition', turns = 2000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (predicate()) return;
+/**
+ * Waits until `predicate()` holds, giving the event loop turns; bounded by wall time, not
+ * by a number of turns: an idle loop runs thousands of turns in a few milliseconds, fewer
+ * than a handler's real timers need.
+ */
+export async function until(predicate: () => boolean, what = 'condition', timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what} (${timeoutMs} ms)`);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A deferred promise. */
