@@ -38,11 +38,8 @@ export interface RunContext extends SessionDeps {
  */
 export class RunState implements RunContext {
   exitRequested = false;
-  // What every session of the run needs, so the run itself is the sessions' deps.
-  readonly adapter: WebSocketConnectionAdapter;
-  readonly client: WebSocketClient;
-  readonly readers: number;
-  readonly keepalive: KeepaliveOptions | undefined;
+  /** What callbacks get as `conn`: the adapter (instrumented when telemetry is on). A field: it is on every `onMessage` argument. */
+  readonly conn: WebSocketConnectionAdapter;
   readonly readMode: ReadMode;
   /** Failed attempts in a row (a session shorter than `minUptimeMs` counts as one). */
   failures = 0;
@@ -62,14 +59,28 @@ export class RunState implements RunContext {
     readonly clock: Clock,
     readonly mutex: EngineReadMutex,
     readonly readMutex: ReadMutex,
-    readonly conn: WebSocketConnectionAdapter,
     readonly host: SessionHost,
   ) {
-    this.adapter = opts.adapter;
-    this.client = opts.client;
-    this.readers = opts.readers;
-    this.keepalive = opts.keepalive;
+    this.conn = opts.adapter;
     this.readMode = readModeOf(opts.adapter);
+  }
+
+  // What every session of the run needs, so the run itself is the sessions' deps; read
+  // from the options rather than copied, so a run holds only its own state.
+  get adapter(): WebSocketConnectionAdapter {
+    return this.opts.adapter;
+  }
+
+  get client(): WebSocketClient {
+    return this.opts.client;
+  }
+
+  get readers(): number {
+    return this.opts.readers;
+  }
+
+  get keepalive(): KeepaliveOptions | undefined {
+    return this.opts.keepalive;
   }
 
   get stopped(): boolean {

@@ -29,6 +29,36 @@ export function readModeOf(adapter: SessionDeps['adapter']): ReadMode {
   return typeof adapter.watchReads === 'function' ? ReadMode.Watched : ReadMode.Queued;
 }
 
+/** Bits of a session's state (`MessageDispatcher.bits`). @internal */
+export const Bit = Object.freeze({
+  /** Set by `run()`: wake-ups before it (an `exit()` inside `onOpen`) do nothing. */
+  Active: 1,
+  /** The pump is running: a wake-up now only asks it to go round once more. */
+  Pumping: 2,
+  /** Something woke the reader while the pump ran. */
+  Repump: 4,
+  /** A blocking `read()` is pending; its settlement pumps. */
+  Reading: 8,
+  /** The adapter said the connection ended: a blocking read now reports how. */
+  SourceEnded: 16,
+  /** `readerDone()` was called. */
+  Finished: 32,
+  /** Telemetry is on: callbacks run in spans. */
+  Traced: 64,
+  /** `exit()` or `stop()` was called during the session. */
+  ExitRequested: 128,
+  /** `restart()` was called during the session. */
+  RestartRequested: 256,
+} as const);
+
+/** A blocking read's signal and its settlement handlers, kept between reads. */
+interface BlockingRead {
+  controller: AbortController;
+  options: { signal: AbortSignal };
+  onRead: (message: Message) => void;
+  onRejected: (error: unknown) => void;
+}
+
 /**
  * The per-message half of a session: the reader, `onMessage` with up to `readers` calls
  * in flight, and `onReadError` while nothing reads. Kept apart from the shutdown logic in
@@ -59,37 +89,30 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
   pauses = 0;
   /** `onMessage` calls started and not settled yet (error report included). */
   inFlight = 0;
-  abstract closing: boolean;
-  /** Set by `run()`: wake-ups before it (an `exit()` inside `onOpen`) do nothing. */
-  protected active = false;
-
-  private pumping = false;
-  private repump = false;
-  /** A blocking `read()` is pending; its settlement pumps. */
-  private reading = false;
-  /** The adapter said the connection ended: a blocking read now reports how. */
-  private sourceEnded = false;
-  /** `readerDone()` was called. */
-  private finished = false;
+  /**
+   * The reader's booleans as bits of one number ({@link Bit}): an idle session holds
+   * thousands of these objects in a busy process, and each boolean field costs 8 bytes.
+   */
+  protected bits = 0;
   /** A message a blocking read resolved with, dispatched by the next pump. */
   private readMessage: Message | undefined;
-  private readController: AbortController | undefined;
-  private readOptions: { signal: AbortSignal } | undefined;
+  /** What a blocking read needs, created on the first one (never, over a watched adapter). */
+  private blocking: BlockingRead | undefined;
   private boundRestart: (() => void) | undefined;
   private boundExit: (() => void) | undefined;
   private onSettled: (() => void) | undefined;
   private onFailed: ((error: unknown) => void) | undefined;
-  private onRead: ((message: Message) => void) | undefined;
-  private onReadRejected: ((error: unknown) => void) | undefined;
   private tracedDrain: (() => void) | undefined;
-  private readonly traced: boolean;
 
   constructor(
     readonly deps: SessionDeps,
     readonly id: string,
   ) {
-    this.traced = deps.telemetry.enabled;
+    if (deps.telemetry.enabled) this.bits = Bit.Traced;
   }
+
+  /** True from the first end trigger on: the reader takes no new message. */
+  abstract get closing(): boolean;
 
   /** A read rejected with something other than an interruption. */
   abstract readFailed(error: unknown): void;
@@ -126,31 +149,29 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
    */
   offer(message: Message): boolean {
     if (
-      !this.active ||
-      this.pumping ||
-      this.traced ||
+      (this.bits & (Bit.Active | Bit.Pumping | Bit.Traced | Bit.Reading)) !== Bit.Active ||
       this.closing ||
-      this.reading ||
       this.pauses > 0 ||
       this.inFlight >= this.deps.readers ||
       this.deps.mutex.isLocked
-    )
+    ) {
       return false;
-    this.pumping = true;
+    }
+    this.bits |= Bit.Pumping;
     try {
       this.received++;
       this.deliver(message);
     } finally {
-      this.pumping = false;
+      this.bits &= ~Bit.Pumping;
     }
     // Something woke the reader while onMessage ran (a released lock, a settled call).
-    if (this.repump) this.pump();
+    if (this.bits & Bit.Repump) this.pump();
     return true;
   }
 
   /** Watcher: the connection ended; what is queued is still delivered, then the read reports the close. */
   ended(): void {
-    this.sourceEnded = true;
+    this.bits |= Bit.SourceEnded;
     this.pump();
   }
 
@@ -161,14 +182,14 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
 
   /** Starts watching the adapter (when it can be watched) and reading. */
   protected startReading(): void {
-    this.active = true;
+    this.bits |= Bit.Active;
     if (this.deps.readMode === ReadMode.Watched) this.deps.adapter.watchReads?.(this);
     this.pump();
   }
 
   /** Aborts the pending blocking read, if any (it takes no message). Called by the mutex too. */
   interrupt(): void {
-    this.readController?.abort(INTERRUPTED);
+    this.blocking?.controller.abort(INTERRUPTED);
   }
 
   /**
@@ -177,29 +198,30 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
    * runs in the context the socket was created in), so `onMessage` spans root their traces.
    */
   pump(): void {
-    if (!this.active) return;
-    if (this.pumping) {
-      this.repump = true;
+    const bits = this.bits;
+    if (!(bits & Bit.Active)) return;
+    if (bits & Bit.Pumping) {
+      this.bits = bits | Bit.Repump;
       return;
     }
-    this.pumping = true;
+    this.bits = bits | Bit.Pumping;
     try {
-      if (this.traced) {
+      if (bits & Bit.Traced) {
         this.tracedDrain ??= () => this.drain();
         this.deps.telemetry.detached(this.tracedDrain);
       } else {
         this.drain();
       }
     } finally {
-      this.pumping = false;
+      this.bits &= ~Bit.Pumping;
     }
   }
 
   private drain(): void {
     do {
-      this.repump = false;
+      this.bits &= ~Bit.Repump;
       this.step();
-    } while (this.repump);
+    } while (this.bits & Bit.Repump);
   }
 
   private step(): void {
@@ -216,7 +238,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
         this.finishReading();
         return;
       }
-      if (this.reading || this.pauses > 0 || this.inFlight >= readers) return;
+      if (this.bits & Bit.Reading || this.pauses > 0 || this.inFlight >= readers) return;
       if (mutex.isLocked) {
         mutex.waitForTurn(this);
         return;
@@ -228,7 +250,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
         this.deliver(message);
         continue;
       }
-      if (readMode === ReadMode.Watched && !this.sourceEnded) return;
+      if (readMode === ReadMode.Watched && !(this.bits & Bit.SourceEnded)) return;
       this.blockingRead();
       return;
     }
@@ -239,21 +261,20 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
     const { mutex, adapter } = this.deps;
     mutex.tryLock();
     mutex.interruptor = this;
-    this.reading = true;
-    this.onRead ??= (message: Message) => this.readSettled(message, undefined);
-    this.onReadRejected ??= (error: unknown) => this.readSettled(undefined, error);
+    this.bits |= Bit.Reading;
+    const blocking = this.blockingState();
     let pending: Promise<Message>;
     try {
-      pending = adapter.read(this.readSignal());
+      pending = adapter.read(blocking.options);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    pending.then(this.onRead, this.onReadRejected);
+    pending.then(blocking.onRead, blocking.onRejected);
   }
 
   private readSettled(message: Message | undefined, error: unknown): void {
     const { mutex } = this.deps;
-    this.reading = false;
+    this.bits &= ~Bit.Reading;
     mutex.interruptor = undefined;
     mutex.unlock();
     if (message !== undefined) this.readMessage = message;
@@ -262,21 +283,31 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
   }
 
   /**
-   * Options of the next blocking read: one signal, reused by every read until an
-   * interruption aborts it, created on the first read that has to wait.
+   * The next blocking read's signal and handlers: one signal, reused by every read until
+   * an interruption aborts it; all created on the first read that has to wait.
    */
-  private readSignal(): { signal: AbortSignal } {
-    if (this.readOptions === undefined || this.readOptions.signal.aborted) {
-      this.readController = new AbortController();
-      this.readOptions = { signal: this.readController.signal };
+  private blockingState(): BlockingRead {
+    let blocking = this.blocking;
+    if (blocking === undefined) {
+      const controller = new AbortController();
+      blocking = {
+        controller,
+        options: { signal: controller.signal },
+        onRead: (message: Message) => this.readSettled(message, undefined),
+        onRejected: (error: unknown) => this.readSettled(undefined, error),
+      };
+      this.blocking = blocking;
+    } else if (blocking.controller.signal.aborted) {
+      blocking.controller = new AbortController();
+      blocking.options = { signal: blocking.controller.signal };
     }
-    return this.readOptions;
+    return blocking;
   }
 
   /** Closing: once nothing reads or runs, the reader is done (once). */
   private finishReading(): void {
-    if (this.finished || this.reading || this.pauses > 0 || this.inFlight > 0) return;
-    this.finished = true;
+    if (this.bits & (Bit.Finished | Bit.Reading) || this.pauses > 0 || this.inFlight > 0) return;
+    this.bits |= Bit.Finished;
     if (this.deps.readMode === ReadMode.Watched) this.deps.adapter.watchReads?.(undefined);
     this.readerDone();
   }
@@ -288,7 +319,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
    */
   private deliver(message: Message): void {
     let pending: Promise<unknown>;
-    if (this.traced) {
+    if (this.bits & Bit.Traced) {
       pending = this.deliverTraced(message);
     } else {
       let result: unknown;

@@ -111,15 +111,7 @@ export class WebSocketEngine implements SessionHost {
   }
 
   private async doStart(signal: AbortSignal | undefined): Promise<void> {
-    const ctx = new RunState(
-      this.opts,
-      this.telemetry,
-      this.clock,
-      this.mutex,
-      this.readMutex,
-      this.opts.adapter,
-      this,
-    );
+    const ctx = new RunState(this.opts, this.telemetry, this.clock, this.mutex, this.readMutex, this);
     this.run = ctx;
     this.state = 'starting';
     let session: Session;

@@ -6,7 +6,7 @@ import { StatusCode } from '../core/status.js';
 import { Attr, SpanName } from '../otel/constants.js';
 import type { EngineTelemetry } from '../otel/types.js';
 import { contained } from './callbacks.js';
-import { MessageDispatcher, type ReadMode } from './dispatch.js';
+import { Bit, MessageDispatcher, type ReadMode } from './dispatch.js';
 import { Keepalive, type KeepaliveHost } from './keepalive.js';
 import type { KeepaliveOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
@@ -53,6 +53,15 @@ export interface SessionDeps {
   host: SessionHost;
 }
 
+/** How a session ended: its first end trigger. */
+interface Ending {
+  kind: EndKind;
+  closeMessage: CloseMessage | undefined;
+  error: WebSocketCloseError | undefined;
+  /** Wall-clock time of the trigger. */
+  at: number;
+}
+
 /** Default close when `onClose` returns nothing. */
 const GOING_AWAY: CloseMessage = Object.freeze({ code: StatusCode.GoingAway, reason: 'Going away' });
 
@@ -63,18 +72,12 @@ const GOING_AWAY: CloseMessage = Object.freeze({ code: StatusCode.GoingAway, rea
  * @internal
  */
 export class Session extends MessageDispatcher implements KeepaliveHost {
-  /** True from the first end trigger on: the reader starts no new read. */
-  closing = false;
   /** A close still running in the background after a keepalive drop; the engine awaits it before it ends. */
   lingering: Promise<void> | undefined;
 
   private readonly openedAt: number;
-  private kind: EndKind = 'stop';
-  private closeMessage: CloseMessage | undefined;
-  private endError: WebSocketCloseError | undefined;
-  private exitRequested = false;
-  private restartRequested = false;
-  private endedAt = 0;
+  /** What ended the session, from the first end trigger on (one object, made then). */
+  private ending: Ending | undefined;
   private keepalive: Keepalive | undefined;
 
   constructor(deps: SessionDeps, id: string) {
@@ -84,19 +87,24 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
 
   /** Closes this session and reconnects (callbacks get it bound, as `restart`). */
   doRestart(): void {
-    this.restartRequested = true;
+    this.bits |= Bit.RestartRequested;
     this.end('restart');
   }
 
   /** Closes this session and ends the engine (callbacks get it bound, as `exit`). */
   doExit(): void {
-    this.exitRequested = true;
+    this.bits |= Bit.ExitRequested;
     this.end('exit');
   }
 
   /** Whether `exit()` was called (e.g. inside `onOpen`). */
   get exiting(): boolean {
-    return this.exitRequested;
+    return (this.bits & Bit.ExitRequested) !== 0;
+  }
+
+  /** True from the first end trigger on: the reader takes no new message. */
+  get closing(): boolean {
+    return this.ending !== undefined;
   }
 
   /**
@@ -105,7 +113,7 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
    */
   run(): void {
     if (this.closing) {
-      this.active = true;
+      this.bits |= Bit.Active;
       void this.shutdown();
       return;
     }
@@ -122,13 +130,9 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
 
   /** Triggers the shutdown; only the first trigger counts, but `exit`/`stop` still end the engine. */
   end(kind: EndKind, closeMessage?: CloseMessage, error?: WebSocketCloseError): void {
-    if (kind === 'stop') this.exitRequested = true;
-    if (this.closing) return;
-    this.closing = true;
-    this.kind = kind;
-    this.closeMessage = closeMessage;
-    this.endError = error;
-    this.endedAt = this.deps.clock.now();
+    if (kind === 'stop') this.bits |= Bit.ExitRequested;
+    if (this.ending) return;
+    this.ending = { kind, closeMessage, error, at: this.deps.clock.now() };
     this.keepalive?.stop();
     this.interrupt();
     this.pump();
@@ -178,7 +182,8 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
     const { client, conn, readMutex, telemetry, mutex } = this.deps;
     // A lock held by the user (from outside or a callback) delays the shutdown: they own the connection.
     await mutex.whenFree();
-    const closeMessage = this.closeMessage;
+    const ending = this.ending as Ending;
+    const { kind, closeMessage } = ending;
     const choice = await contained(
       telemetry,
       SpanName.OnClose,
@@ -190,15 +195,15 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
             : { conn, readMutex, sessionId: this.id },
         ),
     );
-    if (this.kind === 'keepalive') this.drop(choice || GOING_AWAY);
-    else if (this.kind !== 'peer') await this.closeConnection(choice || GOING_AWAY);
+    if (kind === 'keepalive') this.drop(choice || GOING_AWAY, ending.error);
+    else if (kind !== 'peer') await this.closeConnection(choice || GOING_AWAY);
     this.deps.host.sessionFinished(this, {
-      kind: this.kind,
+      kind,
       closeMessage,
-      error: this.endError,
-      exit: this.exitRequested,
-      restart: this.restartRequested,
-      uptimeMs: this.endedAt - this.openedAt,
+      error: ending.error,
+      exit: (this.bits & Bit.ExitRequested) !== 0,
+      restart: (this.bits & Bit.RestartRequested) !== 0,
+      uptimeMs: ending.at - this.openedAt,
     });
   }
 
@@ -223,8 +228,8 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
    * which adapters may take as "do not wait out the handshake", and move on at once. The
    * engine awaits `lingering` before it reports itself stopped, so no socket outlives it.
    */
-  private drop(message: CloseMessage): void {
-    const signal = AbortSignal.abort(this.endError);
+  private drop(message: CloseMessage, reason: unknown): void {
+    const signal = AbortSignal.abort(reason);
     try {
       this.lingering = this.deps.conn.close(message.code, message.reason, { signal }).then(noop, noop);
     } catch {
