@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick | --full] [--only=flood,echo,...] [--profile]`
+// `npm run bench [-- --quick | --full] [--only=flood,echo,...] [--runs=N] [--profile]`
 // Builds the child scripts, starts the server child, runs every scenario with each client
 // kind in its own fresh child, prints the tables and writes bench/results.json.
 import { cpSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { loadLibrary } from './lib/wscengine.js';
 const SCENARIOS = ['flood', 'echo', 'memory', 'slow', 'reconnect', 'idle'] as const;
 
 function parseArgs(argv: string[]) {
-  const mode: Mode = argv.includes('--full')
+  let mode: Mode = argv.includes('--full')
     ? MODES.full
     : argv.includes('--quick')
       ? MODES.quick
@@ -26,6 +26,13 @@ function parseArgs(argv: string[]) {
     .find((a) => a.startsWith('--only='))
     ?.slice('--only='.length)
     .split(',');
+  const runsArg = argv.find((a) => a.startsWith('--runs='));
+  if (runsArg !== undefined) {
+    const runs = Number(runsArg.slice('--runs='.length));
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new Error(`--runs needs a whole number >= 1, got ${runsArg}`);
+    mode = { ...mode, runs };
+  }
   const unknown = only?.filter((name) => !(SCENARIOS as readonly string[]).includes(name)) ?? [];
   if (unknown.length)
     throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);

@@ -6,7 +6,13 @@ import { startProfiler } from './profiler.js';
 export interface FloodParams {
   kind: string;
   url: string;
+  /** Messages measured, after `warmup` that are not. */
   n: number;
+  /**
+   * Messages received before the clock starts: the read path is compiled and optimised by
+   * then, so a run measures the steady state, not when the JIT happened to tier up.
+   */
+  warmup: number;
   /** Write a CPU profile of the measured interval here. */
   profilePath?: string;
 }
@@ -19,7 +25,10 @@ export interface FloodResult {
   clientCpuPct: number;
 }
 
-/** Counts messages and times first to last; `sink` keeps the payload work observable. */
+/**
+ * Counts messages and times the `n` after the first `warmup` ones (from the arrival of the
+ * last warm-up message to the last one); `sink` keeps the payload work observable.
+ */
 class Counter {
   count = 0;
   sink = 0;
@@ -32,15 +41,22 @@ class Counter {
     this.resolve = resolve;
   });
 
-  constructor(private readonly n: number) {}
+  private readonly total: number;
+
+  constructor(
+    private readonly n: number,
+    private readonly warmup: number,
+  ) {
+    this.total = n + warmup;
+  }
 
   tick(data: string | Uint8Array): void {
-    if (this.count === 0) {
+    this.sink += sizeOf(data);
+    if (++this.count === this.warmup + 1) {
       this.t0 = now();
       this.cpu0 = process.cpuUsage();
     }
-    this.sink += sizeOf(data);
-    if (++this.count === this.n) {
+    if (this.count === this.total) {
       this.t1 = now();
       this.cpu = process.cpuUsage(this.cpu0);
       this.resolve();
@@ -53,8 +69,8 @@ class Counter {
     return {
       received: this.count,
       elapsedMs,
-      // n messages span n-1 gaps between the first and the last arrival.
-      msgsPerSec: ((this.count - 1) * 1000) / elapsedMs,
+      // From the first measured arrival to the last: n - 1 gaps.
+      msgsPerSec: ((this.n - 1) * 1000) / elapsedMs,
       clientCpuPct: (100 * cpuMs) / elapsedMs,
     };
   }
@@ -65,7 +81,8 @@ class Counter {
  * for 'go' so no kind gets a head start from messages queued while it was setting up.
  */
 export async function runFlood(lib: Library, p: FloodParams): Promise<FloodResult> {
-  const counter = new Counter(p.n);
+  const counter = new Counter(p.n, p.warmup);
+  const total = p.n + p.warmup;
   if (p.kind === 'ws') {
     const ws = await openWs(p.url);
     // Decode text to a string as wscengine delivers strings, so both do the same work.
@@ -81,9 +98,9 @@ export async function runFlood(lib: Library, p: FloodParams): Promise<FloodResul
     const stop = await profile(p);
     await adapter.write(TEXT, 'go');
     if (p.kind === 'adapter') {
-      while (counter.count < p.n) counter.tick((await adapter.read()).data);
+      while (counter.count < total) counter.tick((await adapter.read()).data);
     } else {
-      while (counter.count < p.n) counter.tick((readQueued!() ?? (await adapter.read())).data);
+      while (counter.count < total) counter.tick((readQueued!() ?? (await adapter.read())).data);
     }
     await stop();
   } else {

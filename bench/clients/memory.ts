@@ -23,6 +23,28 @@ export interface MemoryResult {
   openMs: number;
 }
 
+/**
+ * Raw ws with the heartbeat its users write by hand (the pattern of ws's README): ping every
+ * interval, terminate when the previous ping got no pong. What the engine's keepalive replaces.
+ */
+async function openWsWithHeartbeat(url: string, intervalMs: number): Promise<WebSocket> {
+  const ws = await openWs(url);
+  let alive = true;
+  ws.on('pong', () => {
+    alive = true;
+  });
+  const timer = setInterval(() => {
+    if (!alive) {
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    ws.ping();
+  }, intervalMs);
+  ws.once('close', () => clearInterval(timer));
+  return ws;
+}
+
 // Connections are opened a batch at a time: all at once would measure the server's
 // accept backlog, not the client.
 const BATCH = 50;
@@ -31,6 +53,7 @@ const BATCH = 50;
 export async function runMemory(lib: Library, p: MemoryParams): Promise<MemoryResult> {
   const open = async (): Promise<WebSocket | EngineLike | AdapterLike> => {
     if (p.kind === 'ws') return openWs(p.url);
+    if (p.kind === 'ws-ka') return openWsWithHeartbeat(p.url, p.keepaliveMs);
     if (p.kind === 'adapter') return dialAdapter(lib, p.url);
     // `engine`: what the target is about (engine defaults, keepalive on); the variants
     // split its cost for whoever works on it.

@@ -4,6 +4,8 @@ export interface Mode {
   runs: number;
   flood: { label: string; size: number; binary: boolean; n: number }[];
   floodKinds: string[];
+  /** Warm-up messages of each flood, as a share of `n`: received first, not measured. */
+  floodWarmup: number;
   echo: { n: number; warmup: number; size: number };
   memory: { conns: number; settleMs: number; keepaliveMs: number; kinds: string[] };
   slow: { durationMs: number; handlerMs: number; capMiB: number; kinds: string[] };
@@ -24,8 +26,9 @@ const floodSizes = (scale: number) => [
   { label: '64 KiB binary', size: 64 * KiB, binary: true, n: 4_000 * scale },
 ];
 
-// Memory: the target compares `engine` with raw ws; the others split the engine's cost.
-const memoryKinds = ['ws', 'adapter', 'engine', 'engine-r1', 'engine-noka'];
+// Memory: the target compares `engine` with raw ws; `ws-ka` (raw ws with a hand-written
+// heartbeat) is what the engine's keepalive replaces; the others split the engine's cost.
+const memoryKinds = ['ws', 'ws-ka', 'adapter', 'engine', 'engine-r1', 'engine-noka'];
 
 // A fast backoff: what a latency-sensitive user would configure.
 const fast = { initialDelayMs: 50, maxDelayMs: 250, multiplier: 2, jitter: 0 };
@@ -37,6 +40,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     flood: floodSizes(0.25),
     // Only what the targets compare: --quick has to finish in under a minute, build included.
     floodKinds: ['ws', 'engine-r1'],
+    floodWarmup: 0.5,
     echo: { n: 1_000, warmup: 200, size: 64 },
     memory: { conns: 100, settleMs: 200, keepaliveMs: 100, kinds: ['ws', 'engine'] },
     slow: { durationMs: 700, handlerMs: 1, capMiB: 96, kinds: ['ws', 'engine-r1'] },
@@ -44,9 +48,10 @@ export const MODES: Record<Mode['name'], Mode> = {
   },
   default: {
     name: 'default',
-    runs: 5,
+    runs: 7,
     flood: floodSizes(3),
     floodKinds: ['ws', 'adapter', 'adapter-q', 'engine-r1', 'engine-r4'],
+    floodWarmup: 0.25,
     echo: { n: 20_000, warmup: 2_000, size: 64 },
     memory: { conns: 2_000, settleMs: 2_000, keepaliveMs: 1_000, kinds: memoryKinds },
     slow: { durationMs: 10_000, handlerMs: 1, capMiB: 256, kinds: ['ws', 'ws-concurrent', 'engine-r1'] },
@@ -54,9 +59,10 @@ export const MODES: Record<Mode['name'], Mode> = {
   },
   full: {
     name: 'full',
-    runs: 7,
+    runs: 9,
     flood: floodSizes(5),
     floodKinds: ['ws', 'adapter', 'adapter-q', 'engine-r1', 'engine-r4'],
+    floodWarmup: 0.25,
     echo: { n: 20_000, warmup: 2_000, size: 64 },
     memory: { conns: 2_000, settleMs: 2_000, keepaliveMs: 1_000, kinds: memoryKinds },
     slow: {

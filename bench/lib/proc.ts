@@ -1,5 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { distDir } from './wscengine.js';
 
@@ -11,6 +12,31 @@ export const SERVER_SCRIPT = `${OUT_DIR}/server.mjs`;
 export const CLIENT_SCRIPT = `${OUT_DIR}/client.mjs`;
 
 type Event = { event: string } & Record<string, unknown>;
+
+/**
+ * Where children run. With `BENCH_PIN=1` (Linux, 2+ cores, `taskset`), the server is pinned
+ * to the last core and every measured client to core 0. Off by default: on the 2-vCPU VM
+ * it raised every kind's flood rate by 10-40% (no migrations between cores) but left the
+ * run-to-run spread as it was, and at 64 KiB it made the one-core server the bottleneck
+ * (80-94% of its core), which flattens the ratios this benchmark exists to show.
+ */
+export const PINNING: { enabled: boolean; client: string; server: string } = (() => {
+  const last = String(cpus().length - 1);
+  const off = { enabled: false, client: '', server: '' };
+  if (process.env.BENCH_PIN !== '1' || process.platform !== 'linux' || cpus().length < 2) return off;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+  } catch {
+    return off;
+  }
+  return { enabled: true, client: '0', server: last };
+})();
+
+/** `fork` options that start node through `taskset` on `cpu` (exec: the IPC channel survives). */
+function onCore(cpu: string, execArgv: string[]): { execPath: string; execArgv: string[] } {
+  if (!PINNING.enabled) return { execPath: process.execPath, execArgv };
+  return { execPath: 'taskset', execArgv: ['-c', cpu, process.execPath, ...execArgv] };
+}
 
 /** A benchmark server child: its port, when it was ready, and the events it reports. */
 export class ServerProcess {
@@ -30,7 +56,10 @@ export class ServerProcess {
 
   /** Forks a server and resolves once it listens (on `port`, or a free one). */
   static async start(port = 0): Promise<ServerProcess> {
-    const child = fork(SERVER_SCRIPT, [String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(SERVER_SCRIPT, [String(port)], {
+      ...onCore(PINNING.server, []),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const [ready] = (await Promise.race([
       once(child, 'message'),
       once(child, 'exit').then(() => {
@@ -89,7 +118,7 @@ export interface ClientOptions {
  */
 export async function runClient<R>(scenario: string, params: object, options: ClientOptions): Promise<R> {
   const child = fork(CLIENT_SCRIPT, [], {
-    execArgv: options.execArgv ?? [],
+    ...onCore(PINNING.client, options.execArgv ?? []),
     env: { ...process.env, WSCENGINE_DIST: distDir() },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -21,7 +21,7 @@ export async function profileReadPath(ctx: Context, server: ServerProcess): Prom
       try {
         const r = await runClient<{ msgsPerSec: number }>(
           'flood',
-          { kind, url, n: size.n },
+          { kind, url, n: size.n, warmup: 0 },
           {
             execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`],
             timeoutMs: 120_000,

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { PINNING } from './proc.js';
 import { find, type KindResult, ratio, type ScenarioResult } from './scenario.js';
 import type { Summary } from './stats.js';
 
@@ -66,6 +67,9 @@ export function environment(meta: Meta) {
     cpu: { model: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
     loadavg: { start: meta.loadStart, end: loadavg() },
     measured: `${meta.dist} (a copy of dist/esm taken at start), each client in a fresh child process`,
+    pinning: PINNING.enabled
+      ? { clientCore: PINNING.client, serverCore: PINNING.server }
+      : 'off (set BENCH_PIN=1 to pin; Linux with taskset only)',
   };
 }
 
@@ -75,6 +79,9 @@ export function formatHeader(env: ReturnType<typeof environment>): string {
     `# wscengine benchmarks (${env.mode}, ${env.runsPerFigure} runs per figure)`,
     `${env.date}  node ${env.node}  ${env.cpu.model} x${env.cpu.cores}  ${env.platform}`,
     `load average at start: ${load(env.loadavg.start)}; at end: ${load(env.loadavg.end)}`,
+    typeof env.pinning === 'string'
+      ? `cores: not pinned, ${env.pinning}`
+      : `cores: clients pinned to core ${env.pinning.clientCore}, server to core ${env.pinning.serverCore} (taskset)`,
   ].join('\n');
 }
 

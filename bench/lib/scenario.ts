@@ -51,6 +51,7 @@ export interface Context {
 
 const KINDS_EXTRA: Record<string, { needs: (keyof Library)[]; label: string }> = {
   'ws-concurrent': { needs: [], label: 'raw ws, handler not chained' },
+  'ws-ka': { needs: [], label: 'raw ws + hand-rolled keepalive' },
   engine: { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine (keepalive on)' },
   'engine-noka': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, keepalive off' },
   'engine-default': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, default backoff' },
@@ -123,13 +124,13 @@ export function find(kinds: KindResult[], kind: string): KindResult | undefined 
 }
 
 /**
- * `kind` vs raw ws on `key`: the median over runs of the ratio within each run (the two
+ * `kind` vs raw ws (or `base`) on `key`: the median over runs of the ratio within each run (the two
  * were measured minutes apart at most, under the same load), or the ratio of the medians
  * when no run has both.
  */
-export function ratio(kinds: KindResult[], kind: string, key: string): number | undefined {
+export function ratio(kinds: KindResult[], kind: string, key: string, base = 'ws'): number | undefined {
   const own = find(kinds, kind);
-  const ws = find(kinds, 'ws');
+  const ws = find(kinds, base);
   if (!own || !ws) return undefined;
   const wsByRun = new Map(ws.runs.map((r) => [r.run, r[key]]));
   const paired = own.runs

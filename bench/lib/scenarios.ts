@@ -7,6 +7,7 @@ import {
   type Context,
   find,
   measureKinds,
+  ratio,
   ratioTarget,
   type ScenarioResult,
   type TargetCheck,
@@ -21,7 +22,8 @@ const MiB = 1024 * 1024;
 export async function flood(ctx: Context, server: ServerProcess): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   for (const size of ctx.mode.flood) {
-    const url = `${server.url}/flood?n=${size.n}&size=${size.size}&binary=${size.binary ? 1 : 0}`;
+    const warmup = Math.round(size.n * ctx.mode.floodWarmup);
+    const url = `${server.url}/flood?n=${size.n + warmup}&size=${size.size}&binary=${size.binary ? 1 : 0}`;
     const kinds = await measureKinds(
       ctx,
       `flood ${size.label}`,
@@ -31,7 +33,7 @@ export async function flood(ctx: Context, server: ServerProcess): Promise<Scenar
         server.clearEvents();
         const result = await runClient<FloodResult>(
           'flood',
-          { kind, url, n: size.n },
+          { kind, url, n: size.n, warmup },
           { timeoutMs: 120_000 },
         );
         const done = await server.waitEvent('flood-done', 5_000);
@@ -101,6 +103,16 @@ export async function echo(ctx: Context, server: ServerProcess): Promise<Scenari
   };
 }
 
+/** The engine next to what it replaces: raw ws with a hand-written heartbeat (`ws-ka`). */
+function againstHeartbeat(kinds: ScenarioResult['kinds']): string[] {
+  const avg = ratio(kinds, 'engine', 'heapExtPerConn', 'ws-ka');
+  const marginal = ratio(kinds, 'engine', 'heapExtMarginal', 'ws-ka');
+  if (avg === undefined || marginal === undefined) return [];
+  return [
+    `engine (keepalive on) vs raw ws + hand-rolled keepalive: ${avg.toFixed(2)}x (marginal ${marginal.toFixed(2)}x).`,
+  ];
+}
+
 /** Scenario 3: memory held per idle connection, after GC. */
 export async function memory(ctx: Context, server: ServerProcess): Promise<ScenarioResult> {
   const { kinds: kindNames, ...rest } = ctx.mode.memory;
@@ -135,6 +147,7 @@ export async function memory(ctx: Context, server: ServerProcess): Promise<Scena
     targets: [ratioTarget(kinds, 'engine', 'heapExtPerConn', 1.25, false)],
     notes: [
       `engine keepalive: ping every ${params.keepaliveMs} ms; measured ${params.settleMs} ms after the last open, after gc().`,
+      ...againstHeartbeat(kinds),
       'marginal = growth from N/2 to N connections per connection: the average without one-time costs.',
       'engine (keepalive on) = engine defaults (readers 4) + keepalive; engine readers:1 adds readers 1;',
       'engine, keepalive off = engine defaults; WsAdapter = a dialled adapter alone, no engine.',
