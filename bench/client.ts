@@ -4,6 +4,7 @@
 // not measured, and a hung close must not stall the benchmark.
 import { runEcho } from './clients/echo.js';
 import { runFlood } from './clients/flood.js';
+import { runHeap } from './clients/heap.js';
 import { runIdle } from './clients/idle.js';
 import { runMemory } from './clients/memory.js';
 import { runReconnect } from './clients/reconnect.js';
@@ -16,6 +17,7 @@ type Job = { scenario: string; params: unknown };
 const runners: Record<string, (lib: Library, params: never) => Promise<unknown>> = {
   flood: runFlood,
   echo: runEcho,
+  heap: runHeap,
   memory: runMemory,
   slow: runSlow,
   reconnect: runReconnect,

@@ -1,10 +1,11 @@
-// `npm run bench [-- --quick | --full] [--only=flood,echo,...] [--runs=N] [--profile]`
+// `npm run bench [-- --quick | --full] [--only=flood,echo,...] [--runs=N] [--profile | --heap]`
 // Builds the child scripts, starts the server child, runs every scenario with each client
 // kind in its own fresh child, prints the tables and writes bench/results.json.
 import { cpSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { heapBreakdown } from './lib/heap.js';
 import { MODES, type Mode } from './lib/modes.js';
 import { OUT_DIR, ServerProcess } from './lib/proc.js';
 import { profileReadPath } from './lib/profile.js';
@@ -36,7 +37,7 @@ function parseArgs(argv: string[]) {
   const unknown = only?.filter((name) => !(SCENARIOS as readonly string[]).includes(name)) ?? [];
   if (unknown.length)
     throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
-  return { mode, only, profile: argv.includes('--profile') };
+  return { mode, only, profile: argv.includes('--profile'), heap: argv.includes('--heap') };
 }
 
 /**
@@ -73,7 +74,7 @@ function snapshotDist(): string {
 }
 
 async function main(): Promise<number> {
-  const { mode, only, profile } = parseArgs(process.argv.slice(2));
+  const { mode, only, profile, heap } = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const loadStart = loadavg();
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -99,6 +100,10 @@ async function main(): Promise<number> {
   try {
     if (profile) {
       console.log(await profileReadPath(ctx, server));
+      return 0;
+    }
+    if (heap) {
+      console.log(await heapBreakdown(ctx, server));
       return 0;
     }
     if (wanted('flood')) scenarios.push(...(await timed('flood', () => flood(ctx, server))));

@@ -49,33 +49,42 @@ async function openWsWithHeartbeat(url: string, intervalMs: number): Promise<Web
 // accept backlog, not the client.
 const BATCH = 50;
 
+/** Opens one idle connection of `p.kind` (the kinds of the memory scenario). */
+export async function openIdle(
+  lib: Library,
+  p: Pick<MemoryParams, 'kind' | 'url' | 'keepaliveMs'>,
+): Promise<WebSocket | EngineLike | AdapterLike> {
+  if (p.kind === 'ws') return openWs(p.url);
+  if (p.kind === 'ws-ka') return openWsWithHeartbeat(p.url, p.keepaliveMs);
+  if (p.kind === 'adapter') return dialAdapter(lib, p.url);
+  // `engine`: what the target is about (engine defaults, keepalive on); the variants
+  // split its cost for whoever works on it.
+  const { engine } = await startEngine(lib, {
+    url: p.url,
+    autoReconnect: true,
+    ...(p.kind === 'engine-r1' ? { readers: 1 } : {}),
+    ...(p.kind === 'engine-noka'
+      ? {}
+      : { keepalive: { intervalMs: p.keepaliveMs, timeoutMs: p.keepaliveMs } }),
+    client: { onMessage() {} },
+  });
+  return engine;
+}
+
+/** Opens `conns` connections a batch at a time into `held`. */
+export async function openMany<T>(held: T[], target: number, open: () => Promise<T>): Promise<void> {
+  while (held.length < target) {
+    const batch = Math.min(BATCH, target - held.length);
+    held.push(...(await Promise.all(Array.from({ length: batch }, open))));
+  }
+}
+
 /** Opens `conns` idle connections and reports the memory they hold, after GC. */
 export async function runMemory(lib: Library, p: MemoryParams): Promise<MemoryResult> {
-  const open = async (): Promise<WebSocket | EngineLike | AdapterLike> => {
-    if (p.kind === 'ws') return openWs(p.url);
-    if (p.kind === 'ws-ka') return openWsWithHeartbeat(p.url, p.keepaliveMs);
-    if (p.kind === 'adapter') return dialAdapter(lib, p.url);
-    // `engine`: what the target is about (engine defaults, keepalive on); the variants
-    // split its cost for whoever works on it.
-    const { engine } = await startEngine(lib, {
-      url: p.url,
-      autoReconnect: true,
-      ...(p.kind === 'engine-r1' ? { readers: 1 } : {}),
-      ...(p.kind === 'engine-noka'
-        ? {}
-        : { keepalive: { intervalMs: p.keepaliveMs, timeoutMs: p.keepaliveMs } }),
-      client: { onMessage() {} },
-    });
-    return engine;
-  };
+  const open = () => openIdle(lib, p);
   const held: (WebSocket | EngineLike | AdapterLike)[] = [];
   const heapExt = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
-  const openUpTo = async (target: number) => {
-    while (held.length < target) {
-      const batch = Math.min(BATCH, target - held.length);
-      held.push(...(await Promise.all(Array.from({ length: batch }, open))));
-    }
-  };
+  const openUpTo = (target: number) => openMany(held, target, open);
   const settled = async () => {
     await sleep(p.settleMs);
     gc();
