@@ -2,6 +2,7 @@
 // carry over from one kind to the next. Receives its job over IPC, answers with
 // { ok, result } or { ok: false, error }, and exits without a graceful close: closing is
 // not measured, and a hung close must not stall the benchmark.
+import { runBursts } from './clients/bursts.js';
 import { runEcho } from './clients/echo.js';
 import { runFlood } from './clients/flood.js';
 import { runHeap } from './clients/heap.js';
@@ -16,6 +17,7 @@ type Job = { scenario: string; params: unknown };
 
 const runners: Record<string, (lib: Library, params: never) => Promise<unknown>> = {
   flood: runFlood,
+  bursts: runBursts,
   echo: runEcho,
   heap: runHeap,
   memory: runMemory,

@@ -5,6 +5,7 @@
 // Paths: /flood?n=N&size=S&binary=0|1  on the client's first message, sends N frames,
 //                                      then reports `flood-done`
 //        /stream?size=S&binary=0|1       on the first message, sends frames until the client leaves
+//        /bursts?n=N&size=S&binary=0|1   on every message, sends N frames (the interleaved flood)
 //        /echo                           echoes every data frame
 //        /idle                           only answers pings and closes
 // IPC out: { event: 'ready', port, readyAt }, { event: 'flood-done', ... }, { event: 'stream-closed', ... }
@@ -51,17 +52,20 @@ function cpuSince(start: NodeJS.CpuUsage, startWall: number) {
   return { wallMs, cpuMs, cpuPct: wallMs > 0 ? (100 * cpuMs) / wallMs : 0 };
 }
 
-/** Writes `n` frames (or forever when `n` is Infinity) until done or the socket goes. */
-function pump(socket: Socket, size: number, binary: boolean, n: number, onEnd: (sent: number) => void) {
+/**
+ * Writes `n` frames (or forever when `n` is Infinity) until done or the socket goes; `onEnd`
+ * then gets the count (without it, nothing listens for the socket's close).
+ */
+function pump(socket: Socket, size: number, binary: boolean, n: number, onEnd?: (sent: number) => void) {
   const { block, framesPerBlock, frameLen } = blockFor(size, binary);
   let sent = 0;
   let ended = false;
   const finish = () => {
     if (ended) return;
     ended = true;
-    onEnd(sent);
+    onEnd?.(sent);
   };
-  socket.once('close', finish);
+  if (onEnd) socket.once('close', finish);
   const write = () => {
     while (!socket.destroyed && sent < n) {
       const k = Math.min(n - sent, framesPerBlock);
@@ -98,11 +102,13 @@ function handleFrames(socket: Socket, onData: (frame: ClientFrame) => void) {
 function behaviour(socket: Socket, url: URL): (frame: ClientFrame) => void {
   const size = Number(url.searchParams.get('size') ?? 64);
   const binary = url.searchParams.get('binary') === '1';
-  const n = url.pathname === '/flood' ? Number(url.searchParams.get('n') ?? 1000) : Number.POSITIVE_INFINITY;
+  const n = url.pathname !== '/stream' ? Number(url.searchParams.get('n') ?? 1000) : Number.POSITIVE_INFINITY;
   const event = url.pathname === '/flood' ? 'flood-done' : 'stream-closed';
   switch (url.pathname) {
     case '/echo':
       return (frame) => socket.write(encodeFrame(frame.opcode, frame.payload));
+    case '/bursts':
+      return () => pump(socket, size, binary, n);
     case '/flood':
     case '/stream': {
       // Flooding starts at the client's first message ('go'), once the client is ready.

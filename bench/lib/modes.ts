@@ -6,6 +6,8 @@ export interface Mode {
   floodKinds: string[];
   /** Warm-up messages of each flood, as a share of `n`: received first, not measured. */
   floodWarmup: number;
+  /** Pairs of interleaved bursts the flood target is judged on (`lib/bursts.ts`). */
+  floodPairs: number;
   echo: { n: number; warmup: number; size: number };
   memory: { conns: number; settleMs: number; keepaliveMs: number; kinds: string[] };
   slow: { durationMs: number; handlerMs: number; capMiB: number; kinds: string[] };
@@ -41,6 +43,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     // Only what the targets compare: --quick has to finish in under a minute, build included.
     floodKinds: ['ws', 'engine-r1'],
     floodWarmup: 0.5,
+    floodPairs: 6,
     echo: { n: 1_000, warmup: 200, size: 64 },
     memory: { conns: 100, settleMs: 200, keepaliveMs: 100, kinds: ['ws', 'engine'] },
     slow: { durationMs: 700, handlerMs: 1, capMiB: 96, kinds: ['ws', 'engine-r1'] },
@@ -52,6 +55,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     flood: floodSizes(3),
     floodKinds: ['ws', 'adapter', 'adapter-q', 'engine-r1', 'engine-r4'],
     floodWarmup: 0.25,
+    floodPairs: 100,
     echo: { n: 20_000, warmup: 2_000, size: 64 },
     memory: { conns: 2_000, settleMs: 2_000, keepaliveMs: 1_000, kinds: memoryKinds },
     slow: { durationMs: 10_000, handlerMs: 1, capMiB: 256, kinds: ['ws', 'ws-concurrent', 'engine-r1'] },
@@ -63,6 +67,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     flood: floodSizes(5),
     floodKinds: ['ws', 'adapter', 'adapter-q', 'engine-r1', 'engine-r4'],
     floodWarmup: 0.25,
+    floodPairs: 150,
     echo: { n: 20_000, warmup: 2_000, size: 64 },
     memory: { conns: 2_000, settleMs: 2_000, keepaliveMs: 1_000, kinds: memoryKinds },
     slow: {

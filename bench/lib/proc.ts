@@ -111,30 +111,97 @@ export interface ClientOptions {
   onEvent?: (event: Event) => void;
 }
 
+/** Forks a client child for one job; `onMessage` gets everything it sends. */
+function forkClient(scenario: string, params: object, execArgv: string[] | undefined) {
+  const child = fork(CLIENT_SCRIPT, [], {
+    ...onCore(PINNING.client, execArgv ?? []),
+    env: { ...process.env, WSCENGINE_DIST: distDir() },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.send({ scenario, params });
+  return child;
+}
+
+/** The child's reply once it has exited: its result, or why there is none. */
+async function settle<R>(
+  child: ChildProcess,
+  reply: () => { ok: boolean; result?: R; error?: string } | undefined,
+  timeoutMs: number,
+): Promise<R> {
+  const exited = once(child, 'exit');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  const r = reply();
+  if (r?.ok) return r.result as R;
+  if (r?.error) throw new Error(r.error.split('\n').slice(0, 3).join(' | '));
+  throw new Error(signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : `exited ${code ?? signal}`);
+}
+
 /**
  * Runs one job in a fresh client child and resolves with its result once the child has
  * exited, so the next run never overlaps it. Rejects with the child's error, a crash,
  * or a timeout (the child is killed).
  */
 export async function runClient<R>(scenario: string, params: object, options: ClientOptions): Promise<R> {
-  const child = fork(CLIENT_SCRIPT, [], {
-    ...onCore(PINNING.client, options.execArgv ?? []),
-    env: { ...process.env, WSCENGINE_DIST: distDir() },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = once(child, 'exit');
+  const child = forkClient(scenario, params, options.execArgv);
   let reply: { ok: boolean; result?: R; error?: string } | undefined;
   child.on('message', (msg: Event | { ok: boolean }) => {
     if ('event' in msg) options.onEvent?.(msg);
     else reply = msg as typeof reply;
   });
-  child.send({ scenario, params });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-  clearTimeout(timer);
-  if (reply?.ok) return reply.result as R;
-  if (reply?.error) throw new Error(reply.error.split('\n').slice(0, 3).join(' | '));
-  throw new Error(
-    signal === 'SIGKILL' ? `timed out after ${options.timeoutMs} ms` : `exited ${code ?? signal}`,
-  );
+  return settle(child, () => reply, options.timeoutMs);
+}
+
+/**
+ * A client child that takes commands while it runs (the interleaved flood): `command()`
+ * sends one, `next()` waits for the next event it reports, `finished` settles as for
+ * {@link runClient} once it exits (after `timeoutMs` at most, then it is killed).
+ */
+export class InteractiveClient<R> {
+  readonly finished: Promise<R>;
+  private readonly child: ChildProcess;
+  private readonly events: Event[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(scenario: string, params: object, timeoutMs: number) {
+    this.child = forkClient(scenario, params, []);
+    let reply: { ok: boolean; result?: R; error?: string } | undefined;
+    this.child.on('message', (msg: Event | { ok: boolean }) => {
+      if ('event' in msg) this.events.push(msg);
+      else reply = msg as typeof reply;
+      this.wake?.();
+    });
+    this.finished = settle(this.child, () => reply, timeoutMs);
+    // Whoever awaits `next()` hears of a crash from it; this keeps it from going unhandled.
+    this.finished.catch(() => {});
+    this.child.once('exit', () => this.wake?.());
+  }
+
+  command(message: object): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  /** The next event named `name`; rejects if the child exits or `timeoutMs` passes first. */
+  async next(name: string, timeoutMs: number): Promise<Event> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.events.findIndex((e) => e.event === name);
+      if (index >= 0) return this.events.splice(index, 1)[0] as Event;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        await this.finished;
+        throw new Error(`client exited before '${name}'`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no '${name}' from the client within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = undefined;
+          resolve();
+        };
+      });
+    }
+  }
 }

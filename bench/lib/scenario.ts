@@ -41,6 +41,8 @@ export interface ScenarioResult {
   kinds: KindResult[];
   targets: TargetCheck[];
   notes: string[];
+  /** The interleaved bursts a target was judged on (`lib/bursts.ts`): kind / raw ws per pair. */
+  interleaved?: { kind: string; ratios: number[] };
 }
 
 export interface Context {
@@ -62,7 +64,8 @@ export function labelOf(kind: string): string {
   return KIND_LABELS[kind] ?? KINDS_EXTRA[kind]?.label ?? kind;
 }
 
-function missing(lib: Library, kind: string): string | undefined {
+/** Why `kind` cannot run (its code is not built), or `undefined`. */
+export function missingFor(lib: Library, kind: string): string | undefined {
   const needs = KIND_NEEDS[kind] ?? KINDS_EXTRA[kind]?.needs ?? [];
   const absent = needs.filter((name) => !lib[name]);
   return absent.length ? `${absent.join(', ')} not built` : undefined;
@@ -86,7 +89,7 @@ export async function measureKinds(
       label: labelOf(kind),
       runs: [],
       errors: [],
-      skipped: missing(ctx.lib, kind),
+      skipped: missingFor(ctx.lib, kind),
       summary: {},
     }),
   );

@@ -2,11 +2,13 @@ import type { EchoResult } from '../clients/echo.js';
 import type { FloodResult } from '../clients/flood.js';
 import type { MemoryResult } from '../clients/memory.js';
 import type { SlowResult } from '../clients/slow.js';
+import { interleavedTarget } from './bursts.js';
 import { runClient, type ServerProcess } from './proc.js';
 import {
   type Context,
   find,
   measureKinds,
+  type Run,
   ratio,
   ratioTarget,
   type ScenarioResult,
@@ -24,27 +26,29 @@ export async function flood(ctx: Context, server: ServerProcess): Promise<Scenar
   for (const size of ctx.mode.flood) {
     const warmup = Math.round(size.n * ctx.mode.floodWarmup);
     const url = `${server.url}/flood?n=${size.n + warmup}&size=${size.size}&binary=${size.binary ? 1 : 0}`;
+    const job = async (kind: string): Promise<Run> => {
+      server.clearEvents();
+      const result = await runClient<FloodResult>(
+        'flood',
+        { kind, url, n: size.n, warmup },
+        { timeoutMs: 120_000 },
+      );
+      const done = await server.waitEvent('flood-done', 5_000);
+      // Server CPU over the client's measured interval, not over the server's own: a small
+      // flood fits in the socket buffers and the server is done within milliseconds.
+      const serverCpuMs = (done?.cpuMs as number) ?? Number.NaN;
+      return { ...result, serverCpuMs, serverCpuPct: (100 * serverCpuMs) / result.elapsedMs };
+    };
     const kinds = await measureKinds(
       ctx,
       `flood ${size.label}`,
       ctx.mode.floodKinds,
       ctx.mode.runs,
-      async (kind) => {
-        server.clearEvents();
-        const result = await runClient<FloodResult>(
-          'flood',
-          { kind, url, n: size.n, warmup },
-          { timeoutMs: 120_000 },
-        );
-        const done = await server.waitEvent('flood-done', 5_000);
-        // Server CPU over the client's measured interval, not over the server's own: a small
-        // flood fits in the socket buffers and the server is done within milliseconds.
-        const serverCpuMs = (done?.cpuMs as number) ?? Number.NaN;
-        return { ...result, serverCpuMs, serverCpuPct: (100 * serverCpuMs) / result.elapsedMs };
-      },
+      job,
       (run) => `${k(run.msgsPerSec as number)} msg/s, server CPU ${(run.serverCpuPct as number).toFixed(0)}%`,
     );
     const limit = size.size >= 64 * KiB ? 0.95 : 0.9;
+    const interleaved = await interleavedTarget(ctx, server, size, 'engine-r1', ctx.mode.floodPairs, limit);
     const serverCpu = summarize(kinds.flatMap((kind) => kind.runs.map((run) => run.serverCpuPct as number)));
     out.push({
       id: `flood-${size.size}-${size.binary ? 'binary' : 'text'}`,
@@ -57,13 +61,17 @@ export async function flood(ctx: Context, server: ServerProcess): Promise<Scenar
         { key: 'serverCpuPct', label: 'server CPU %', digits: 0 },
       ],
       kinds,
-      targets: [ratioTarget(kinds, 'engine-r1', 'msgsPerSec', limit, true)],
-      notes: serverCpu
-        ? [
-            `server CPU time / client's measured interval: median ${serverCpu.median.toFixed(0)}%, ` +
-              `max ${serverCpu.max.toFixed(0)}% (far under 100% = the server is not the bottleneck)`,
-          ]
-        : [],
+      targets: [interleaved.target],
+      interleaved: { kind: 'engine-r1', ratios: interleaved.ratios },
+      notes: [
+        ...(interleaved.note ? [interleaved.note] : []),
+        ...(serverCpu
+          ? [
+              `server CPU time / client's measured interval: median ${serverCpu.median.toFixed(0)}%, ` +
+                `max ${serverCpu.max.toFixed(0)}% (far under 100% = the server is not the bottleneck)`,
+            ]
+          : []),
+      ],
     });
   }
   return out;
