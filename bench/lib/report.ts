@@ -86,7 +86,9 @@ export function formatHeader(env: ReturnType<typeof environment>): string {
 }
 
 export function formatTargets(scenarios: ScenarioResult[]): string {
-  const lines = ['## Targets (ratio = median over runs of kind / raw ws within the same run)'];
+  const lines = [
+    '## Targets (ratio = median over runs of kind / raw ws within the same run; "interleaved": over pairs of interleaved bursts)',
+  ];
   for (const s of scenarios) {
     for (const t of s.targets) {
       const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL';
