@@ -18,9 +18,10 @@ export interface InterleavedResult {
  * process, both connected at once; the server floods one of them at a time, `n` messages
  * per burst, alternating (ws, kind, kind, ws, ...), and each pair of adjacent bursts gives
  * one ratio. Why: on the 2-vCPU VM every client's rate switches between two plateaus (about
- * 1.2M and 2.1M msg/s at 64 B, for raw ws as for the engine) that last seconds and change
- * at random, even inside one process. Runs of a second or more, one process each, compare
- * plateaus as often as clients; bursts tens of milliseconds apart almost always share one.
+ * 1.2M and 2.1M msg/s at 64 B, for raw ws as for the engine) that last from tens of
+ * milliseconds to seconds and change at random, even inside one process. Runs of a second
+ * or more, one process each, compare plateaus as often as clients; the median over many
+ * adjacent bursts does not (Finding 8 in bench/README.md).
  */
 export async function interleavedTarget(
   ctx: Context,

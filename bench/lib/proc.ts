@@ -13,6 +13,47 @@ export const CLIENT_SCRIPT = `${OUT_DIR}/client.mjs`;
 
 type Event = { event: string } & Record<string, unknown>;
 
+/** The events a child has reported, and a way to wait for the next one of a name. */
+class Inbox {
+  private events: Event[] = [];
+  private waiters: (() => void)[] = [];
+
+  push(event: Event): void {
+    this.events.push(event);
+    this.wakeAll();
+  }
+
+  /** Wakes every waiter (an event came, or the child is gone) to look again. */
+  wakeAll(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  clear(): void {
+    this.events = [];
+  }
+
+  /**
+   * Takes the first event named `name`, waiting for it up to `timeoutMs`; `undefined` when
+   * none came in time or `gone()` says none can come any more.
+   */
+  async take(name: string, timeoutMs: number, gone: () => boolean = () => false): Promise<Event | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.events.findIndex((e) => e.event === name);
+      if (index >= 0) return this.events.splice(index, 1)[0];
+      const left = deadline - Date.now();
+      if (left <= 0 || gone()) return undefined;
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          wake();
+        });
+      });
+    }
+  }
+}
+
 /**
  * Where children run. With `BENCH_PIN=1` (Linux, 2+ cores, `taskset`), the server is pinned
  * to the last core and every measured client to core 0. Off by default: on the 2-vCPU VM
@@ -40,18 +81,14 @@ function onCore(cpu: string, execArgv: string[]): { execPath: string; execArgv: 
 
 /** A benchmark server child: its port, when it was ready, and the events it reports. */
 export class ServerProcess {
-  private events: Event[] = [];
-  private waiters: (() => void)[] = [];
+  private readonly inbox = new Inbox();
 
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
     readonly readyAt: number,
   ) {
-    child.on('message', (msg: Event) => {
-      this.events.push(msg);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
+    child.on('message', (msg: Event) => this.inbox.push(msg));
   }
 
   /** Forks a server and resolves once it listens (on `port`, or a free one). */
@@ -75,25 +112,12 @@ export class ServerProcess {
 
   /** Forgets events seen so far, so the next `waitEvent` sees only the coming run's. */
   clearEvents(): void {
-    this.events = [];
+    this.inbox.clear();
   }
 
   /** The first event named `name` since the last `clearEvents`, or undefined after `timeoutMs`. */
-  async waitEvent(name: string, timeoutMs: number): Promise<Event | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find((e) => e.event === name);
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          wake();
-        });
-      });
-    }
+  waitEvent(name: string, timeoutMs: number): Promise<Event | undefined> {
+    return this.inbox.take(name, timeoutMs);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -111,7 +135,7 @@ export interface ClientOptions {
   onEvent?: (event: Event) => void;
 }
 
-/** Forks a client child for one job; `onMessage` gets everything it sends. */
+/** Forks a client child and sends it its job. */
 function forkClient(scenario: string, params: object, execArgv: string[] | undefined) {
   const child = fork(CLIENT_SCRIPT, [], {
     ...onCore(PINNING.client, execArgv ?? []),
@@ -161,21 +185,19 @@ export async function runClient<R>(scenario: string, params: object, options: Cl
 export class InteractiveClient<R> {
   readonly finished: Promise<R>;
   private readonly child: ChildProcess;
-  private readonly events: Event[] = [];
-  private wake: (() => void) | undefined;
+  private readonly inbox = new Inbox();
 
   constructor(scenario: string, params: object, timeoutMs: number) {
     this.child = forkClient(scenario, params, []);
     let reply: { ok: boolean; result?: R; error?: string } | undefined;
     this.child.on('message', (msg: Event | { ok: boolean }) => {
-      if ('event' in msg) this.events.push(msg);
+      if ('event' in msg) this.inbox.push(msg);
       else reply = msg as typeof reply;
-      this.wake?.();
     });
     this.finished = settle(this.child, () => reply, timeoutMs);
     // Whoever awaits `next()` hears of a crash from it; this keeps it from going unhandled.
     this.finished.catch(() => {});
-    this.child.once('exit', () => this.wake?.());
+    this.child.once('exit', () => this.inbox.wakeAll());
   }
 
   command(message: object): void {
@@ -184,24 +206,13 @@ export class InteractiveClient<R> {
 
   /** The next event named `name`; rejects if the child exits or `timeoutMs` passes first. */
   async next(name: string, timeoutMs: number): Promise<Event> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.events.findIndex((e) => e.event === name);
-      if (index >= 0) return this.events.splice(index, 1)[0] as Event;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        await this.finished;
-        throw new Error(`client exited before '${name}'`);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no '${name}' from the client within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          this.wake = undefined;
-          resolve();
-        };
-      });
+    const exited = () => this.child.exitCode !== null || this.child.signalCode !== null;
+    const event = await this.inbox.take(name, timeoutMs, exited);
+    if (event) return event;
+    if (exited()) {
+      await this.finished;
+      throw new Error(`client exited before '${name}'`);
     }
+    throw new Error(`no '${name}' from the client within ${timeoutMs} ms`);
   }
 }
