@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import type { Library } from '../lib/wscengine.js';
 import { gc, sleep } from './common.js';
-import { type MemoryParams, openIdle, openMany } from './memory.js';
+import { closeAll, type MemoryParams, openIdle, openMany } from './memory.js';
 
 export interface HeapParams extends Omit<MemoryParams, 'conns'> {
   conns: number;
@@ -29,11 +29,16 @@ export interface HeapResult {
  * stores and compiled code). `(compiled code)` is a one-time cost spread over `conns`.
  */
 export async function runHeap(lib: Library, p: HeapParams): Promise<HeapResult> {
-  await sleep(20);
+  const held: Awaited<ReturnType<typeof openIdle>>[] = [];
+  const open = () => openMany(held, p.conns, () => openIdle(lib, p));
+  // A first round, as in the memory scenario: the code it compiles is not per connection.
+  await open();
+  await sleep(p.settleMs);
+  await closeAll(held, p.kind);
+  await sleep(200);
   gc();
   const before = census(snapshot(`${p.dir}/before-${process.pid}.heapsnapshot`));
-  const held: unknown[] = [];
-  await openMany(held, p.conns, () => openIdle(lib, p));
+  await open();
   await sleep(p.settleMs);
   gc();
   const after = census(snapshot(`${p.dir}/after-${process.pid}.heapsnapshot`));

@@ -13,8 +13,14 @@ export interface MemoryParams {
 
 export interface MemoryResult {
   conns: number;
-  /** (heapUsed + external) growth per connection, bytes. */
+  /**
+   * (heapUsed + external) growth per connection, bytes, in a process that has already opened
+   * and closed as many connections of the kind: what each connection holds, without the
+   * one-time costs of a first round (code compiled and optimised, lazily created module state).
+   */
   heapExtPerConn: number;
+  /** The same growth over the first round in a fresh process: one-time costs spread over `conns`. */
+  heapExtColdPerConn: number;
   rssPerConn: number;
   heapUsedPerConn: number;
   externalPerConn: number;
@@ -45,6 +51,12 @@ async function openWsWithHeartbeat(url: string, intervalMs: number): Promise<Web
   return ws;
 }
 
+/**
+ * The engine's callbacks: one object for every engine, as a raw ws connection here has no
+ * listener of the user's at all. What each connection costs is then the library's alone.
+ */
+const IDLE_CLIENT = Object.freeze({ onMessage() {} });
+
 // Connections are opened a batch at a time: all at once would measure the server's
 // accept backlog, not the client.
 const BATCH = 50;
@@ -66,9 +78,24 @@ export async function openIdle(
     ...(p.kind === 'engine-noka'
       ? {}
       : { keepalive: { intervalMs: p.keepaliveMs, timeoutMs: p.keepaliveMs } }),
-    client: { onMessage() {} },
+    client: IDLE_CLIENT,
   });
   return engine;
+}
+
+/** Closes what {@link openIdle} opened and waits until it is gone. */
+async function closeIdle(held: WebSocket | EngineLike | AdapterLike, kind: string): Promise<void> {
+  if (kind === 'ws' || kind === 'ws-ka') {
+    const ws = held as WebSocket;
+    await new Promise<void>((resolve) => {
+      ws.once('close', () => resolve());
+      ws.close();
+    });
+  } else if (kind === 'adapter') {
+    await (held as AdapterLike).close(1000);
+  } else {
+    await (held as EngineLike).stop();
+  }
 }
 
 /** Opens `conns` connections a batch at a time into `held`. */
@@ -79,23 +106,35 @@ export async function openMany<T>(held: T[], target: number, open: () => Promise
   }
 }
 
-/** Opens `conns` idle connections and reports the memory they hold, after GC. */
+/** Closes every connection of `held` (of `kind`) and empties it. */
+export async function closeAll(held: (WebSocket | EngineLike | AdapterLike)[], kind: string): Promise<void> {
+  await Promise.all(held.map((h) => closeIdle(h, kind)));
+  held.length = 0;
+}
+
+/**
+ * Opens `conns` idle connections and reports the memory they hold, after GC. A first round
+ * opens and closes `conns` connections (its growth is the cold figure); the measured round
+ * then opens them again, at half and at all of them.
+ */
 export async function runMemory(lib: Library, p: MemoryParams): Promise<MemoryResult> {
   const open = () => openIdle(lib, p);
   const held: (WebSocket | EngineLike | AdapterLike)[] = [];
   const heapExt = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
   const openUpTo = (target: number) => openMany(held, target, open);
-  const settled = async () => {
-    await sleep(p.settleMs);
+  const settled = async (ms = p.settleMs) => {
+    await sleep(ms);
     gc();
     return process.memoryUsage();
   };
-  await sleep(20);
-  gc();
-  const before = process.memoryUsage();
+  const cold = await settled(20);
+  await openUpTo(p.conns);
+  const coldAfter = await settled();
+  await closeAll(held, p.kind);
+  const before = await settled(200);
   const t0 = performance.now();
-  // Measured at half and at all connections: the slope between the two leaves out one-time
-  // costs (compiled code, lazily created module state) that the plain average includes.
+  // Measured at half and at all connections: the slope between the two is a check on the
+  // average (it leaves out whatever one-time cost the first round did not take).
   const half = p.conns >> 1;
   await openUpTo(half);
   const middle = await settled();
@@ -106,6 +145,7 @@ export async function runMemory(lib: Library, p: MemoryParams): Promise<MemoryRe
   return {
     conns: held.length,
     heapExtPerConn: per(heapExt(after), heapExt(before)),
+    heapExtColdPerConn: per(heapExt(coldAfter), heapExt(cold)),
     rssPerConn: per(after.rss, before.rss),
     heapUsedPerConn: per(after.heapUsed, before.heapUsed),
     externalPerConn: per(after.external, before.external),
