@@ -28,6 +28,24 @@ interface Subscription {
 
 // Shared and never written: the ring is allocated on the first push, so an idle
 // connection pays nothing for it.
+/** The `pause`/`resume` functions given to the constructor. */
+interface SourceControl {
+  pause(): void;
+  resume(): void;
+}
+
+/** `limits` with defaults; a frozen complete one (an adapter's resolved options) is used as is. */
+function resolveLimits(limits: InboundQueueLimits): Readonly<Required<InboundQueueLimits>> {
+  const { maxMessages, maxBytes } = limits;
+  if (Object.isFrozen(limits) && maxMessages !== undefined && maxBytes !== undefined) {
+    return limits as Readonly<Required<InboundQueueLimits>>;
+  }
+  return Object.freeze({
+    maxMessages: maxMessages ?? INBOUND_QUEUE_DEFAULTS.maxMessages,
+    maxBytes: maxBytes ?? INBOUND_QUEUE_DEFAULTS.maxBytes,
+  });
+}
+
 const NO_RING: (Message | undefined)[] = [];
 const NO_SIZES: number[] = [];
 // Likewise for waiting reads and their signal subscriptions: a consumer that watches
@@ -59,16 +77,14 @@ export class InboundQueue {
   private watcher: ReadWatcher | undefined;
   private paused = false;
   private ended: { error: unknown } | undefined;
-  private readonly maxMessages: number;
-  private readonly maxBytes: number;
+  // One reference each, not two fields each: an adapter holds one queue per connection, and
+  // a connection's memory is mostly fields. Both are usually shared with other queues.
+  private readonly limits: Readonly<Required<InboundQueueLimits>>;
+  private readonly source: SourceControl | undefined;
 
-  constructor(
-    limits: InboundQueueLimits = {},
-    private readonly pause: () => void = noop,
-    private readonly resume: () => void = noop,
-  ) {
-    this.maxMessages = limits.maxMessages ?? INBOUND_QUEUE_DEFAULTS.maxMessages;
-    this.maxBytes = limits.maxBytes ?? INBOUND_QUEUE_DEFAULTS.maxBytes;
+  constructor(limits: InboundQueueLimits = INBOUND_QUEUE_DEFAULTS, pause?: () => void, resume?: () => void) {
+    this.limits = resolveLimits(limits);
+    this.source = pause || resume ? { pause: pause ?? noop, resume: resume ?? noop } : undefined;
   }
 
   /** Messages waiting to be read. */
@@ -83,7 +99,7 @@ export class InboundQueue {
 
   /** Whether the queue holds as many messages or bytes as its limits allow. */
   get isFull(): boolean {
-    return this.count >= this.maxMessages || this.bytes >= this.maxBytes;
+    return this.count >= this.limits.maxMessages || this.bytes >= this.limits.maxBytes;
   }
 
   /** Whether `end()` was called. */
@@ -138,8 +154,8 @@ export class InboundQueue {
     // the head still in place for the order to hold.
     if (
       this.paused &&
-      this.count - 1 <= this.maxMessages >> 1 &&
-      this.bytes - this.sizes[this.head]! <= this.maxBytes / 2
+      this.count - 1 <= this.limits.maxMessages >> 1 &&
+      this.bytes - this.sizes[this.head]! <= this.limits.maxBytes / 2
     ) {
       this.paused = false;
       if (!this.ended) this.resumeSource();
@@ -172,12 +188,12 @@ export class InboundQueue {
 
   /** Stops the source because the queue is full. Override to do it without the constructor's function. */
   protected pauseSource(): void {
-    this.pause();
+    this.source?.pause();
   }
 
   /** Restarts the source once the queue drained to half. Override along with {@link pauseSource}. */
   protected resumeSource(): void {
-    this.resume();
+    this.source?.resume();
   }
 
   /**

@@ -1,24 +1,28 @@
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
 import type { EngineTelemetry } from '../otel/types.js';
-import { type ReadMode, readModeOf } from './dispatch.js';
-import type { KeepaliveOptions, ResolvedEngineOptions } from './options.js';
+import type { ReadMode } from './dispatch.js';
+import type { EngineSettings, EngineUrl, KeepaliveOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
 import type { SessionDeps, SessionHost } from './session.js';
 import type { Clock, ReadMutex, WebSocketClient } from './types.js';
+
+/** What a run reads of its engine: what the engine was built with. @internal */
+export interface EngineCore extends SessionHost {
+  readonly url: EngineUrl;
+  /** The adapter as callbacks see it (`conn`): instrumented when telemetry is on. */
+  readonly conn: WebSocketConnectionAdapter;
+  readonly client: WebSocketClient;
+  readonly settings: EngineSettings;
+  readonly mutex: EngineReadMutex;
+}
 
 /**
  * What the engine's steps (open, reconnect) share for one run, from `start()` to the end.
  * @internal
  */
 export interface RunContext extends SessionDeps {
-  opts: ResolvedEngineOptions;
-  telemetry: EngineTelemetry;
-  clock: Clock;
-  mutex: EngineReadMutex;
-  /** The user-facing view of `mutex`. */
-  readMutex: ReadMutex;
-  /** What callbacks get as `conn`. */
-  conn: WebSocketConnectionAdapter;
+  readonly url: EngineUrl;
+  readonly settings: EngineSettings;
   /** `stop()` was called. */
   readonly stopped: boolean;
   /**
@@ -30,92 +34,119 @@ export interface RunContext extends SessionDeps {
   exitRequested: boolean;
 }
 
+/** Bits of {@link RunState}'s state. */
+const Flag = Object.freeze({ Stopped: 1, Ended: 2, ExitRequested: 4 } as const);
+
 /**
- * A {@link RunContext} whose stop signal exists only while something waits on it. An
- * AbortSignal is an EventTarget (~0.5 KiB); a connected engine waits on nothing of the
- * run's, so {@link release} lets it go between connects.
+ * A {@link RunContext}: one run's own state, and its engine's by reference (an engine may
+ * hold thousands of idle connections; every field of an object per connection counts).
+ * The stop signal exists only while something waits on it: an AbortSignal is an
+ * EventTarget (~0.5 KiB), and a connected engine waits on nothing of the run's, so
+ * {@link release} lets it go between connects.
  * @internal
  */
 export class RunState implements RunContext {
-  exitRequested = false;
-  /** What callbacks get as `conn`: the adapter (instrumented when telemetry is on). A field: it is on every `onMessage` argument. */
-  readonly conn: WebSocketConnectionAdapter;
-  readonly readMode: ReadMode;
   /** Failed attempts in a row (a session shorter than `minUptimeMs` counts as one). */
   failures = 0;
   /** Closes still running after keepalive drops: the run ends once they are done. */
   lingering: Promise<void>[] | undefined;
+  private flags = 0;
   private controller: AbortController | undefined;
-  private stopReason: unknown;
-  private isStopped = false;
-  private isEnded = false;
   // Only `stop()` (or an exit inside onOpen) waits for the end: created on demand.
-  private endedPromise: Promise<void> | undefined;
-  private resolveEnded: (() => void) | undefined;
+  private endWait: { promise: Promise<void>; resolve: () => void } | undefined;
 
-  constructor(
-    readonly opts: ResolvedEngineOptions,
-    readonly telemetry: EngineTelemetry,
-    readonly clock: Clock,
-    readonly mutex: EngineReadMutex,
-    readonly readMutex: ReadMutex,
-    readonly host: SessionHost,
-  ) {
-    this.conn = opts.adapter;
-    this.readMode = readModeOf(opts.adapter);
+  constructor(readonly host: EngineCore) {}
+
+  get url(): EngineUrl {
+    return this.host.url;
   }
 
-  // What every session of the run needs, so the run itself is the sessions' deps; read
-  // from the options rather than copied, so a run holds only its own state.
+  get settings(): EngineSettings {
+    return this.host.settings;
+  }
+
   get adapter(): WebSocketConnectionAdapter {
-    return this.opts.adapter;
+    return this.host.conn;
+  }
+
+  get conn(): WebSocketConnectionAdapter {
+    return this.host.conn;
   }
 
   get client(): WebSocketClient {
-    return this.opts.client;
+    return this.host.client;
+  }
+
+  get mutex(): EngineReadMutex {
+    return this.host.mutex;
+  }
+
+  get readMutex(): ReadMutex {
+    return this.host.mutex;
+  }
+
+  get telemetry(): EngineTelemetry {
+    return this.host.settings.telemetry;
+  }
+
+  get clock(): Clock {
+    return this.host.settings.clock;
   }
 
   get readers(): number {
-    return this.opts.readers;
+    return this.host.settings.readers;
   }
 
   get keepalive(): KeepaliveOptions | undefined {
-    return this.opts.keepalive;
+    return this.host.settings.keepalive;
+  }
+
+  get readMode(): ReadMode {
+    return this.host.settings.readMode;
+  }
+
+  get exitRequested(): boolean {
+    return (this.flags & Flag.ExitRequested) !== 0;
+  }
+
+  set exitRequested(value: boolean) {
+    this.flags = value ? this.flags | Flag.ExitRequested : this.flags & ~Flag.ExitRequested;
   }
 
   get stopped(): boolean {
-    return this.isStopped;
+    return (this.flags & Flag.Stopped) !== 0;
   }
 
   get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.isStopped) this.controller.abort(this.stopReason);
-    }
+    this.controller ??= new AbortController();
     return this.controller.signal;
   }
 
-  /** Aborts `signal` (now, or when it is created). */
+  /** Aborts `signal` (made now if nothing waits on it yet, so a later wait sees it aborted). */
   stop(reason: unknown): void {
-    if (this.isStopped) return;
-    this.isStopped = true;
-    this.stopReason = reason;
-    this.controller?.abort(reason);
+    if (this.stopped) return;
+    this.flags |= Flag.Stopped;
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
   }
 
   /** Resolves once the run is over: no socket, timer or listener left. */
   ended(): Promise<void> {
-    if (this.isEnded) return Promise.resolve();
-    this.endedPromise ??= new Promise<void>((resolve) => {
-      this.resolveEnded = resolve;
-    });
-    return this.endedPromise;
+    if (this.flags & Flag.Ended) return Promise.resolve();
+    if (this.endWait === undefined) {
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.endWait = { promise, resolve };
+    }
+    return this.endWait.promise;
   }
 
   /** The run is over. */
   markEnded(): void {
-    this.isEnded = true;
-    this.resolveEnded?.();
+    this.flags |= Flag.Ended;
+    this.endWait?.resolve();
   }
 
   /**
@@ -123,6 +154,6 @@ export class RunState implements RunContext {
    * the open's listeners are gone). The next wait creates a fresh one.
    */
   release(): void {
-    if (!this.isStopped) this.controller = undefined;
+    if (!this.stopped) this.controller = undefined;
   }
 }

@@ -49,10 +49,14 @@ export const Bit = Object.freeze({
   ExitRequested: 128,
   /** `restart()` was called during the session. */
   RestartRequested: 256,
+  /** A message was delivered since the keepalive last looked: proof of life. */
+  Seen: 512,
 } as const);
 
 /** A blocking read's signal and its settlement handlers, kept between reads. */
 interface BlockingRead {
+  /** What the last read resolved with, dispatched by the next pump. */
+  message: Message | undefined;
   controller: AbortController;
   options: { signal: AbortSignal };
   onRead: (message: Message) => void;
@@ -83,8 +87,6 @@ interface BlockingRead {
  * @internal
  */
 export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
-  /** Messages delivered so far; the keepalive reads it as proof of life. */
-  received = 0;
   /** `onReadError` calls running; the reader does not read while it is above 0. */
   pauses = 0;
   /** `onMessage` calls started and not settled yet (error report included). */
@@ -94,8 +96,6 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
    * thousands of these objects in a busy process, and each boolean field costs 8 bytes.
    */
   protected bits = 0;
-  /** A message a blocking read resolved with, dispatched by the next pump. */
-  private readMessage: Message | undefined;
   /** What a blocking read needs, created on the first one (never, over a watched adapter). */
   private blocking: BlockingRead | undefined;
   private boundRestart: (() => void) | undefined;
@@ -157,9 +157,8 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
     ) {
       return false;
     }
-    this.bits |= Bit.Pumping;
+    this.bits |= Bit.Pumping | Bit.Seen;
     try {
-      this.received++;
       this.deliver(message);
     } finally {
       this.bits &= ~Bit.Pumping;
@@ -227,10 +226,10 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
   private step(): void {
     const { mutex, adapter, readers, readMode } = this.deps;
     for (;;) {
-      const read = this.readMessage;
+      const read = this.blocking?.message;
       if (read !== undefined) {
-        this.readMessage = undefined;
-        this.received++;
+        (this.blocking as BlockingRead).message = undefined;
+        this.bits |= Bit.Seen;
         this.deliver(read);
         continue;
       }
@@ -246,7 +245,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
       // Synchronous: nothing can take the lock between the check above and this.
       const message = readMode === ReadMode.Blocking ? undefined : adapter.readQueued?.();
       if (message !== undefined) {
-        this.received++;
+        this.bits |= Bit.Seen;
         this.deliver(message);
         continue;
       }
@@ -277,7 +276,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
     this.bits &= ~Bit.Reading;
     mutex.interruptor = undefined;
     mutex.unlock();
-    if (message !== undefined) this.readMessage = message;
+    if (message !== undefined) (this.blocking as BlockingRead).message = message;
     else if (error !== INTERRUPTED) this.readFailed(error);
     this.pump();
   }
@@ -291,6 +290,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
     if (blocking === undefined) {
       const controller = new AbortController();
       blocking = {
+        message: undefined,
         controller,
         options: { signal: controller.signal },
         onRead: (message: Message) => this.readSettled(message, undefined),

@@ -1,4 +1,5 @@
 import { noop, onAbort } from '../core/abort.js';
+import type { WebSocketConnectionAdapter } from '../core/adapter.js';
 import { EngineStartError, EngineStateError, EngineStopError } from '../core/errors.js';
 import type { CallOptions } from '../core/message.js';
 import { Attr, SpanName } from '../otel/constants.js';
@@ -8,13 +9,20 @@ import type { EngineTelemetry } from '../otel/types.js';
 import { backoffDelay } from './backoff.js';
 import { traced } from './callbacks.js';
 import { realClock, schedule, wallSleep } from './clock.js';
-import { type RunContext, RunState } from './context.js';
+import { type EngineCore, type RunContext, RunState } from './context.js';
+import { readModeOf } from './dispatch.js';
 import { openSession, timeoutError } from './open.js';
-import { type ResolvedEngineOptions, resolveEngineOptions, type WebSocketEngineOptions } from './options.js';
-import { EngineReadMutex, ReadMutexView } from './read-mutex.js';
+import {
+  type EngineSettings,
+  type EngineUrl,
+  engineSettings,
+  resolveEngineOptions,
+  type WebSocketEngineOptions,
+} from './options.js';
+import { EngineReadMutex } from './read-mutex.js';
 import { reconnectCycle, reportRestartError } from './reconnect.js';
-import type { Session, SessionHost, SessionOutcome } from './session.js';
-import type { Clock, ReadMutex } from './types.js';
+import type { Session, SessionOutcome } from './session.js';
+import type { ReadMutex, WebSocketClient } from './types.js';
 
 type State = 'idle' | 'starting' | 'running' | 'stopping';
 
@@ -39,13 +47,17 @@ type State = 'idle' | 'starting' | 'running' | 'stopping';
  * await engine.stop();
  * ```
  */
-export class WebSocketEngine implements SessionHost {
+export class WebSocketEngine implements EngineCore {
   /** The pause switch: while it is locked no loop reads, so the holder owns the connection. */
   readonly readMutex: ReadMutex;
-  private readonly opts: ResolvedEngineOptions;
-  private readonly telemetry: EngineTelemetry;
-  private readonly clock: Clock;
-  private readonly mutex = new EngineReadMutex();
+  /** @internal Where to connect, as given. */
+  readonly url: EngineUrl;
+  /** @internal The adapter as callbacks see it (`conn`): instrumented when telemetry is on. */
+  readonly conn: WebSocketConnectionAdapter;
+  /** @internal The callbacks, as given. */
+  readonly client: WebSocketClient;
+  /** @internal The other options, resolved; shared with engines that have the same ones. */
+  readonly settings: EngineSettings;
   private state: State = 'idle';
   private run: RunState | undefined;
   private session: Session | undefined;
@@ -53,16 +65,27 @@ export class WebSocketEngine implements SessionHost {
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
     const resolved = resolveEngineOptions(options);
-    this.clock = resolved.clock ?? realClock;
-    this.telemetry = createEngineTelemetry({
+    const telemetry = createEngineTelemetry({
       tracerProvider: resolved.tracerProvider,
       meterProvider: resolved.meterProvider,
     });
+    this.url = resolved.url;
     // One wrapper for the reader and the callbacks alike: spans per call and message/byte
     // counts when an SDK is registered, the adapter itself (no cost) otherwise.
-    const adapter = traceAdapter(resolved.adapter, this.telemetry);
-    this.opts = adapter === resolved.adapter ? resolved : { ...resolved, adapter };
-    this.readMutex = new ReadMutexView(this.mutex);
+    this.conn = traceAdapter(resolved.adapter, telemetry);
+    this.client = resolved.client;
+    this.settings = engineSettings(resolved, resolved.clock ?? realClock, telemetry, readModeOf(this.conn));
+    // The engine's own mutex, typed as its public half: the reader's side is internal.
+    this.readMutex = new EngineReadMutex();
+  }
+
+  /** @internal The read mutex with its reader's side. */
+  get mutex(): EngineReadMutex {
+    return this.readMutex as EngineReadMutex;
+  }
+
+  private get telemetry(): EngineTelemetry {
+    return this.settings.telemetry;
   }
 
   /** Whether the engine is connected or reconnecting; `false` before `start()` and from `stop()` on. */
@@ -88,7 +111,7 @@ export class WebSocketEngine implements SessionHost {
     return traced(
       this.telemetry,
       SpanName.Start,
-      () => ({ [Attr.Readers]: this.opts.readers }),
+      () => ({ [Attr.Readers]: this.settings.readers }),
       () => this.doStart(options.signal),
     );
   }
@@ -111,7 +134,7 @@ export class WebSocketEngine implements SessionHost {
   }
 
   private async doStart(signal: AbortSignal | undefined): Promise<void> {
-    const ctx = new RunState(this.opts, this.telemetry, this.clock, this.mutex, this.readMutex, this);
+    const ctx = new RunState(this);
     this.run = ctx;
     this.state = 'starting';
     let session: Session;
@@ -136,9 +159,15 @@ export class WebSocketEngine implements SessionHost {
       try {
         return await openSession(ctx, false, signal);
       } catch (error) {
-        if (failures >= this.opts.startRetries || ctx.stopped || signal?.aborted) throw error;
+        if (failures >= this.settings.startRetries || ctx.stopped || signal?.aborted) throw error;
         const waitSignal = signal ? AbortSignal.any([signal, ctx.signal]) : ctx.signal;
-        if (!(await wallSleep(this.clock, backoffDelay(failures + 1, this.opts.reconnect), waitSignal))) {
+        if (
+          !(await wallSleep(
+            this.settings.clock,
+            backoffDelay(failures + 1, this.settings.reconnect),
+            waitSignal,
+          ))
+        ) {
           throw error;
         }
       }
@@ -181,7 +210,7 @@ export class WebSocketEngine implements SessionHost {
 
   /** The next session after `outcome`, or `undefined` when the engine ends. */
   private async reconnectAfter(ctx: RunState, outcome: SessionOutcome): Promise<Session | undefined> {
-    const { autoReconnect, reconnect } = this.opts;
+    const { autoReconnect, reconnect } = this.settings;
     if (outcome.exit || ctx.stopped) return undefined;
     if (!outcome.restart && !autoReconnect) return undefined;
     // A session that closed right after opening is a failed attempt: no hot reconnect loop.
@@ -215,14 +244,14 @@ export class WebSocketEngine implements SessionHost {
     run.exitRequested = true;
     run.stop(new DOMException('the engine is stopping', 'AbortError'));
     this.session?.end('stop');
-    const ms = this.opts.stopTimeoutMs;
+    const ms = this.settings.stopTimeoutMs;
     let fail: (error: unknown) => void = noop;
     const failed = new Promise<never>((_, reject) => {
       fail = reject;
     });
     const cancelTimer =
       ms > 0
-        ? schedule(this.clock, ms, () =>
+        ? schedule(this.settings.clock, ms, () =>
             fail(
               new EngineStopError(`stop timed out after ${ms} ms`, { cause: timeoutError('stop timed out') }),
             ),

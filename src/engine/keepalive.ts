@@ -1,12 +1,24 @@
 import { UnsupportedOperationError } from '../core/errors.js';
 import type { KeepaliveOptions } from './options.js';
-import { armTimer, disarmTimer, type TimerEntry, type TimerList } from './timer-list.js';
+import { armTimer, disarmTimer, type TimerEntry } from './timer-list.js';
 import type { Clock } from './types.js';
 
-/** What the keepalive of one session needs from it (the session itself: no closures). @internal */
-export interface KeepaliveHost {
-  /** Count of messages received so far in the session: any inbound message is proof of life. */
-  readonly received: number;
+/**
+ * What the keepalive of one session runs on: the session itself. It is the keepalive's timer
+ * entry and holds its one field of state, so a keepalive costs a session no object of its
+ * own (an idle connection's memory is mostly fields; see bench/README.md).
+ * @internal
+ */
+export interface KeepaliveHost extends TimerEntry {
+  /** The ping in flight, if any: set and cleared by this module only. */
+  keepalivePinging: AbortController | undefined;
+  readonly keepaliveClock: Clock;
+  readonly keepaliveOptions: KeepaliveOptions;
+  /**
+   * Whether anything arrived since the previous call (or since the start), and forget it:
+   * any inbound message is proof of life.
+   */
+  takeSeen(): boolean;
   /** Sends a ping; resolves on the pong. */
   keepalivePing(signal: AbortSignal): Promise<void>;
   /** No pong and no message within `timeoutMs`: the connection is presumed dead. */
@@ -15,126 +27,82 @@ export interface KeepaliveHost {
   keepaliveUnsupported(error: unknown): void;
 }
 
-/**
+/*
  * Finds half-open connections. Every `intervalMs` it checks whether anything arrived since
  * the last check; if not, it pings and waits `timeoutMs` for the pong or any message.
- * Counting messages (instead of timestamping each one) keeps the hot path at one increment.
  *
- * It owns no runtime timer: it is itself an entry of the clock's shared timer list for
+ * It owns no runtime timer: the host is an entry of the clock's shared timer list for
  * `intervalMs` or for `timeoutMs` (see {@link TimerList}: one runtime timer per clock and
- * duration, whatever the number of sessions), and `onTimer` looks at `pinging` to know
- * which of the two ended. The ping's AbortController lives only while the ping does (an
- * AbortSignal is an EventTarget, ~0.5 KiB), so an idle session holds nothing but this object.
- * @internal
+ * duration, whatever the number of sessions), and `keepalivePinging` says which of the two
+ * ended. The ping's AbortController lives only while the ping does (an AbortSignal is an
+ * EventTarget, ~0.5 KiB). A stopped keepalive is one that is not armed and pings nothing:
+ * the results of a ping given up are recognised by their controller no longer being current.
  */
-export class Keepalive implements TimerEntry {
-  /** @internal Timer list link, owned by the list. */
-  timerPrev: TimerEntry | undefined = undefined;
-  /** @internal Timer list link, owned by the list. */
-  timerNext: TimerEntry | undefined = undefined;
-  /** @internal Due time in the list's time, owned by the list. */
-  timerDue = 0;
-  /** @internal The list this keepalive is armed on, if any; owned by the list. */
-  timerList: TimerList | undefined = undefined;
-  private controller: AbortController | undefined;
-  private pinging = false;
-  private stopped = false;
-  private lastSeen = -1;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly options: KeepaliveOptions,
-    private readonly host: KeepaliveHost,
-  ) {}
+/** Starts the first interval (the session just opened: nothing received yet counts as seen). @internal */
+export function startKeepalive(host: KeepaliveHost): void {
+  restartCycle(host);
+}
 
-  /** Starts the first interval (the session just opened: nothing received yet counts as seen). */
-  start(): void {
-    this.restartCycle();
+/** Stops for good: disarms and gives up the ping in flight. Idempotent. @internal */
+export function stopKeepalive(host: KeepaliveHost): void {
+  disarmTimer(host);
+  giveUpPing(host);
+}
+
+/** The host's timer fired: the interval or the pong wait ended. @internal */
+export function keepaliveTimer(host: KeepaliveHost): void {
+  if (host.keepalivePinging) timedOut(host);
+  else if (host.takeSeen()) arm(host, host.keepaliveOptions.intervalMs);
+  else sendPing(host);
+}
+
+function sendPing(host: KeepaliveHost): void {
+  const controller = new AbortController();
+  host.keepalivePinging = controller;
+  arm(host, host.keepaliveOptions.timeoutMs);
+  host.keepalivePing(controller.signal).then(
+    () => {
+      if (controller !== host.keepalivePinging) return;
+      host.keepalivePinging = undefined;
+      restartCycle(host);
+    },
+    (error: unknown) => {
+      if (controller !== host.keepalivePinging) return;
+      pingFailed(host, error);
+    },
+  );
+}
+
+/** No pong within `timeoutMs`: alive if a message came meanwhile, else dead. */
+function timedOut(host: KeepaliveHost): void {
+  giveUpPing(host);
+  if (host.takeSeen()) {
+    arm(host, host.keepaliveOptions.intervalMs);
+    return;
   }
+  host.keepaliveDead();
+}
 
-  /** Stops for good: disarms and gives up the ping in flight. Idempotent. */
-  stop(): void {
-    this.stopped = true;
-    this.disarm();
-    this.giveUpPing();
-  }
+function pingFailed(host: KeepaliveHost, error: unknown): void {
+  host.keepalivePinging = undefined;
+  disarmTimer(host);
+  if (error instanceof UnsupportedOperationError) host.keepaliveUnsupported(error);
+  // Any other ping failure means the connection is closing: read reports it.
+}
 
-  /** @internal Timer list callback: the interval or the pong wait ended. */
-  onTimer(): void {
-    if (this.pinging) this.timedOut();
-    else this.tick();
-  }
+/** Aborts the ping in flight, so the adapter drops it (and its abort listener). */
+function giveUpPing(host: KeepaliveHost): void {
+  const controller = host.keepalivePinging;
+  host.keepalivePinging = undefined;
+  controller?.abort();
+}
 
-  private tick(): void {
-    const seen = this.host.received;
-    if (seen !== this.lastSeen) {
-      this.lastSeen = seen;
-      this.arm(this.options.intervalMs);
-      return;
-    }
-    this.sendPing();
-  }
+function restartCycle(host: KeepaliveHost): void {
+  host.takeSeen();
+  arm(host, host.keepaliveOptions.intervalMs);
+}
 
-  private sendPing(): void {
-    const controller = new AbortController();
-    this.controller = controller;
-    this.pinging = true;
-    this.arm(this.options.timeoutMs);
-    // Results of a ping given up (timeout, stop) are ignored: its controller is no longer current.
-    this.host.keepalivePing(controller.signal).then(
-      () => {
-        if (controller !== this.controller || this.stopped) return;
-        this.controller = undefined;
-        this.restartCycle();
-      },
-      (error: unknown) => {
-        if (controller !== this.controller || this.stopped) return;
-        this.pingFailed(error);
-      },
-    );
-  }
-
-  /** No pong within `timeoutMs`: alive if a message came meanwhile, else dead. */
-  private timedOut(): void {
-    this.giveUpPing();
-    if (this.host.received !== this.lastSeen) {
-      this.restartCycle();
-      return;
-    }
-    this.stopped = true;
-    this.host.keepaliveDead();
-  }
-
-  private pingFailed(error: unknown): void {
-    this.pinging = false;
-    this.controller = undefined;
-    this.disarm();
-    if (error instanceof UnsupportedOperationError) {
-      this.stopped = true;
-      this.host.keepaliveUnsupported(error);
-    }
-    // Any other ping failure means the connection is closing: read reports it.
-  }
-
-  /** Aborts the ping in flight, so the adapter drops it (and its abort listener). */
-  private giveUpPing(): void {
-    this.pinging = false;
-    this.controller?.abort();
-    this.controller = undefined;
-  }
-
-  private restartCycle(): void {
-    this.pinging = false;
-    this.lastSeen = this.host.received;
-    this.arm(this.options.intervalMs);
-  }
-
-  private arm(ms: number): void {
-    if (this.stopped) this.disarm();
-    else armTimer(this, this.clock, ms);
-  }
-
-  private disarm(): void {
-    disarmTimer(this);
-  }
+function arm(host: KeepaliveHost, ms: number): void {
+  armTimer(host, host.keepaliveClock, ms);
 }

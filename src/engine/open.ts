@@ -28,21 +28,21 @@ export async function openSession(
   const offUser = onAbort(signal, abort);
   if (runSignal.aborted) abort(runSignal.reason);
   else if (signal?.aborted) abort(signal.reason);
-  const ms = ctx.opts.openTimeoutMs;
+  const ms = ctx.settings.openTimeoutMs;
   const cancelTimer =
     ms > 0 ? schedule(ctx.clock, ms, () => abort(timeoutError(`open timed out after ${ms} ms`))) : noop;
   let dialled = false;
   try {
-    const target = await raceAbort(resolveUrl(ctx.opts.url), controller.signal);
+    const target = await raceAbort(resolveUrl(ctx.url), controller.signal);
     // The adapter is wrapped by `traceAdapter`: the dial is its span, URL redacted.
-    const response = await ctx.opts.adapter.dial(target, { signal: controller.signal });
+    const response = await ctx.adapter.dial(target, { signal: controller.signal });
     dialled = true;
     controller.signal.throwIfAborted();
     const session = new Session(ctx, newSessionId());
     await raceAbort(callOnOpen(ctx, session, response, restarting, controller.signal), controller.signal);
     return session;
   } catch (error) {
-    if (dialled) await ctx.opts.adapter.close(StatusCode.GoingAway, 'Going away').catch(noop);
+    if (dialled) await ctx.adapter.close(StatusCode.GoingAway, 'Going away').catch(noop);
     throw error;
   } finally {
     cancelTimer();
@@ -58,7 +58,7 @@ function callOnOpen(
   restarting: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  const onOpen = ctx.opts.client.onOpen;
+  const onOpen = ctx.client.onOpen;
   if (onOpen === undefined) return Promise.resolve();
   return traced(
     ctx.telemetry,
@@ -69,7 +69,7 @@ function callOnOpen(
       [Attr.HttpStatus]: response.status,
     }),
     () =>
-      ctx.opts.client.onOpen?.({
+      ctx.client.onOpen?.({
         response,
         conn: ctx.conn,
         readMutex: ctx.readMutex,

@@ -1,6 +1,10 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
 import { InvalidOptionsError } from '../core/errors.js';
+import { DISABLED_TELEMETRY } from '../otel/telemetry.js';
+import type { EngineTelemetry } from '../otel/types.js';
+import { realClock } from './clock.js';
+import type { ReadMode } from './dispatch.js';
 import type { Clock, CloseMessage, WebSocketClient } from './types.js';
 
 /** Where to connect: a URL, or a function called at every (re)connect (e.g. to put a fresh token in it). */
@@ -102,6 +106,10 @@ export const ENGINE_DEFAULTS = Object.freeze({
   }),
 });
 
+/** `reconnect` after defaults and validation. @internal */
+export type ResolvedReconnect = Required<Omit<ReconnectOptions, 'shouldReconnect'>> &
+  Pick<ReconnectOptions, 'shouldReconnect'>;
+
 /** Options after defaults and validation. @internal */
 export interface ResolvedEngineOptions {
   url: EngineUrl;
@@ -112,11 +120,94 @@ export interface ResolvedEngineOptions {
   startRetries: number;
   openTimeoutMs: number;
   stopTimeoutMs: number;
-  reconnect: Required<Omit<ReconnectOptions, 'shouldReconnect'>> & Pick<ReconnectOptions, 'shouldReconnect'>;
+  reconnect: ResolvedReconnect;
   keepalive: KeepaliveOptions | undefined;
   tracerProvider: TracerProvider | undefined;
   meterProvider: MeterProvider | undefined;
   clock: Clock | undefined;
+}
+
+/**
+ * What an engine reads from its options besides `url`, `adapter` and `client`, with the
+ * clock and telemetry it resolved and how it reads its adapter. Frozen, and one object for
+ * every engine whose settings are the same (see {@link engineSettings}).
+ * @internal
+ */
+export interface EngineSettings {
+  readonly readers: number;
+  readonly autoReconnect: boolean;
+  readonly startRetries: number;
+  readonly openTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  readonly reconnect: ResolvedReconnect;
+  readonly keepalive: KeepaliveOptions | undefined;
+  readonly clock: Clock;
+  readonly telemetry: EngineTelemetry;
+  readonly readMode: ReadMode;
+}
+
+/** Settings shared by engines, by value; bounded, as options may come from anywhere. */
+const sharedSettings = new Map<string, EngineSettings>();
+const MAX_SHARED_SETTINGS = 64;
+
+/**
+ * The settings of an engine. A process with thousands of engines usually builds them all
+ * alike, so engines with equal settings get the same frozen object: an engine holds one
+ * reference instead of a dozen fields (and an idle connection's memory is mostly fields).
+ * Only plain values are compared; a custom clock, live telemetry or a `shouldReconnect`
+ * function makes the engine's settings its own.
+ * @internal
+ */
+export function engineSettings(
+  resolved: ResolvedEngineOptions,
+  clock: Clock,
+  telemetry: EngineTelemetry,
+  readMode: ReadMode,
+): EngineSettings {
+  const {
+    readers,
+    autoReconnect,
+    startRetries,
+    openTimeoutMs,
+    stopTimeoutMs,
+    reconnect: r,
+    keepalive: k,
+  } = resolved;
+  const settings: EngineSettings = Object.freeze({
+    readers,
+    autoReconnect,
+    startRetries,
+    openTimeoutMs,
+    stopTimeoutMs,
+    reconnect: Object.isFrozen(r) ? r : Object.freeze({ ...r }),
+    keepalive: k && Object.freeze({ intervalMs: k.intervalMs, timeoutMs: k.timeoutMs }),
+    clock,
+    telemetry,
+    readMode,
+  });
+  if (clock !== realClock || telemetry !== DISABLED_TELEMETRY || r.shouldReconnect !== undefined) {
+    return settings;
+  }
+  const key = [
+    readers,
+    autoReconnect,
+    startRetries,
+    openTimeoutMs,
+    stopTimeoutMs,
+    r.initialDelayMs,
+    r.maxDelayMs,
+    r.multiplier,
+    r.jitter,
+    r.maxRetries,
+    r.minUptimeMs,
+    k?.intervalMs,
+    k?.timeoutMs,
+    readMode,
+  ].join();
+  const shared = sharedSettings.get(key);
+  if (shared !== undefined) return shared;
+  if (sharedSettings.size < MAX_SHARED_SETTINGS) sharedSettings.set(key, settings);
+  return settings;
 }
 
 type Issues = string[];

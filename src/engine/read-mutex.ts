@@ -19,7 +19,8 @@ export interface TurnWaiter {
  * the next inbound message.
  *
  * The reader's side is allocation-free when uncontended: `tryLock()`/`unlock()` are boolean
- * operations.
+ * operations. Users get this object as `engine.readMutex`, typed as its {@link ReadMutex}
+ * half: the reader's side is internal (one object per engine, no view over it).
  * @internal
  */
 export class EngineReadMutex implements ReadMutex {
@@ -124,27 +125,5 @@ export class EngineReadMutex implements ReadMutex {
       // A user releasing frees the connection for the reader.
       if (!this.locked) this.wakeReader();
     };
-  }
-}
-
-/**
- * What users get as `engine.readMutex`: the {@link ReadMutex} half of the engine's mutex,
- * without the reader's side. A class rather than an object of closures: one small object
- * per engine.
- * @internal
- */
-export class ReadMutexView implements ReadMutex {
-  constructor(private readonly mutex: EngineReadMutex) {}
-
-  get isLocked(): boolean {
-    return this.mutex.isLocked;
-  }
-
-  lock(options?: CallOptions): Promise<() => void> {
-    return this.mutex.lock(options);
-  }
-
-  runExclusive<T>(fn: () => T | Promise<T>, options?: CallOptions): Promise<T> {
-    return this.mutex.runExclusive(fn, options);
   }
 }

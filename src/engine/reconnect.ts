@@ -34,7 +34,7 @@ export interface CycleResult {
  * @internal
  */
 export async function reconnectCycle(ctx: RunContext, start: CycleStart): Promise<CycleResult | undefined> {
-  const policy = ctx.opts.reconnect;
+  const policy = ctx.settings.reconnect;
   let failures = start.failures;
   let error = start.error;
   for (let attempt = 1; ; attempt++) {
@@ -77,12 +77,12 @@ export function reportRestartError(ctx: RunContext, error: unknown, retryCount: 
     ctx.telemetry,
     SpanName.OnRestartError,
     () => ({ [Attr.RetryCount]: retryCount }),
-    () => ctx.opts.client.onRestartError?.({ error, retryCount, exit }),
+    () => ctx.client.onRestartError?.({ error, retryCount, exit }),
   );
 }
 
 async function shouldReconnect(ctx: RunContext, context: ReconnectContext): Promise<boolean> {
-  const decide = ctx.opts.reconnect.shouldReconnect;
+  const decide = ctx.settings.reconnect.shouldReconnect;
   if (decide === undefined) return true;
   try {
     return (await decide(context)) === true;

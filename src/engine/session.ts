@@ -6,10 +6,12 @@ import { StatusCode } from '../core/status.js';
 import { Attr, SpanName } from '../otel/constants.js';
 import type { EngineTelemetry } from '../otel/types.js';
 import { contained } from './callbacks.js';
+import { sinceEpoch } from './clock.js';
 import { Bit, MessageDispatcher, type ReadMode } from './dispatch.js';
-import { Keepalive, type KeepaliveHost } from './keepalive.js';
+import { type KeepaliveHost, keepaliveTimer, startKeepalive, stopKeepalive } from './keepalive.js';
 import type { KeepaliveOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
+import type { TimerEntry, TimerList } from './timer-list.js';
 import type { Clock, CloseMessage, ReadMutex, WebSocketClient } from './types.js';
 
 /** What ended a session first. @internal */
@@ -58,8 +60,10 @@ interface Ending {
   kind: EndKind;
   closeMessage: CloseMessage | undefined;
   error: WebSocketCloseError | undefined;
-  /** Wall-clock time of the trigger. */
+  /** Time of the trigger, as `openedAt`. */
   at: number;
+  /** A close still running in the background after a keepalive drop. */
+  lingering: Promise<void> | undefined;
 }
 
 /** Default close when `onClose` returns nothing. */
@@ -72,17 +76,29 @@ const GOING_AWAY: CloseMessage = Object.freeze({ code: StatusCode.GoingAway, rea
  * @internal
  */
 export class Session extends MessageDispatcher implements KeepaliveHost {
-  /** A close still running in the background after a keepalive drop; the engine awaits it before it ends. */
-  lingering: Promise<void> | undefined;
-
+  /** @internal Timer list link (the keepalive's timer), owned by the list. */
+  timerPrev: TimerEntry | undefined = undefined;
+  /** @internal Timer list link, owned by the list. */
+  timerNext: TimerEntry | undefined = undefined;
+  /** @internal Due time in the list's time, owned by the list. */
+  timerDue = 0;
+  /** @internal The list the keepalive is armed on, if any; owned by the list. */
+  timerList: TimerList | undefined = undefined;
+  /** @internal The keepalive's ping in flight; owned by `keepalive.ts`. */
+  keepalivePinging: AbortController | undefined = undefined;
+  /** Open time on the clock, in ms since its epoch: a small integer, not a boxed number. */
   private readonly openedAt: number;
   /** What ended the session, from the first end trigger on (one object, made then). */
   private ending: Ending | undefined;
-  private keepalive: Keepalive | undefined;
 
   constructor(deps: SessionDeps, id: string) {
     super(deps, id);
-    this.openedAt = deps.clock.now();
+    this.openedAt = sinceEpoch(deps.clock);
+  }
+
+  /** A close still running in the background after a keepalive drop; the engine awaits it before it ends. */
+  get lingering(): Promise<void> | undefined {
+    return this.ending?.lingering;
   }
 
   /** Closes this session and reconnects (callbacks get it bound, as `restart`). */
@@ -119,7 +135,7 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
     }
     // Keepalive first: the reader may dispatch queued messages synchronously, and an
     // `exit()` among them must find the keepalive to stop it.
-    if (this.deps.keepalive) this.startKeepalive(this.deps.keepalive);
+    if (this.deps.keepalive) startKeepalive(this);
     this.startReading();
   }
 
@@ -132,8 +148,8 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
   end(kind: EndKind, closeMessage?: CloseMessage, error?: WebSocketCloseError): void {
     if (kind === 'stop') this.bits |= Bit.ExitRequested;
     if (this.ending) return;
-    this.ending = { kind, closeMessage, error, at: this.deps.clock.now() };
-    this.keepalive?.stop();
+    this.ending = { kind, closeMessage, error, at: sinceEpoch(this.deps.clock), lingering: undefined };
+    if (this.deps.keepalive) stopKeepalive(this);
     this.interrupt();
     this.pump();
   }
@@ -151,9 +167,26 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
     }
   }
 
-  private startKeepalive(options: KeepaliveOptions): void {
-    this.keepalive = new Keepalive(this.deps.clock, options, this);
-    this.keepalive.start();
+  /** @internal Keepalive host: the clock its timer runs on. */
+  get keepaliveClock(): Clock {
+    return this.deps.clock;
+  }
+
+  /** @internal Keepalive host: the options (only read while keepalive is on). */
+  get keepaliveOptions(): KeepaliveOptions {
+    return this.deps.keepalive as KeepaliveOptions;
+  }
+
+  /** @internal Keepalive host: whether a message came since the previous call. */
+  takeSeen(): boolean {
+    const seen = (this.bits & Bit.Seen) !== 0;
+    this.bits &= ~Bit.Seen;
+    return seen;
+  }
+
+  /** @internal Timer list callback: the keepalive's timer. */
+  onTimer(): void {
+    keepaliveTimer(this);
   }
 
   /**
@@ -231,7 +264,9 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
   private drop(message: CloseMessage, reason: unknown): void {
     const signal = AbortSignal.abort(reason);
     try {
-      this.lingering = this.deps.conn.close(message.code, message.reason, { signal }).then(noop, noop);
+      (this.ending as Ending).lingering = this.deps.conn
+        .close(message.code, message.reason, { signal })
+        .then(noop, noop);
     } catch {
       // An adapter whose close throws at once leaves nothing to wait for.
     }

@@ -35,11 +35,13 @@ const registry = new WeakMap<Clock, Map<number, TimerList>>();
 
 /**
  * Arms `entry` to run `ms` from now on `clock`, disarming it first if it was armed.
- * `ms` below 1 (or NaN) counts as 1, as for `setTimeout`.
+ * `ms` below 1 (or NaN) counts as 1, as for `setTimeout`; a fraction of a ms rounds up.
  * @internal
  */
 export function armTimer(entry: TimerEntry, clock: Clock, ms: number): void {
-  if (!(ms >= 1)) ms = 1;
+  // Whole ms (rounded up: never early), so due times stay small integers that V8 stores in
+  // the entry itself rather than boxing them (see `time()`).
+  ms = ms >= 1 ? Math.ceil(ms) : 1;
   const current = entry.timerList;
   if (current !== undefined) {
     if (current.clock === clock && current.ms === ms) {
@@ -194,7 +196,11 @@ export class TimerList {
     if (this.lists.size === 0 && registry.get(this.clock) === this.lists) registry.delete(this.clock);
   }
 
-  /** List time: the clock's, except that it never goes backwards (`base` absorbs a jump back). */
+  /**
+   * List time: the clock's, except that it never goes backwards (`base` absorbs a jump back).
+   * Counted from the list's creation, it is a small integer with the real clock, so the due
+   * times entries hold are stored unboxed.
+   */
   private time(): number {
     let now = this.clock.now() - this.base;
     if (now < this.last) {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../../src/engine/fake-clock.js';
-import { Keepalive, type KeepaliveHost } from '../../src/engine/keepalive.js';
+import {
+  type KeepaliveHost,
+  keepaliveTimer,
+  startKeepalive,
+  stopKeepalive,
+} from '../../src/engine/keepalive.js';
+import type { KeepaliveOptions } from '../../src/engine/options.js';
+import type { TimerEntry, TimerList } from '../../src/engine/timer-list.js';
 import type { CallOptions } from '../../src/index.js';
 import { UnsupportedOperationError, WebSocketCloseError, WebSocketEngine } from '../../src/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
@@ -149,9 +156,14 @@ describe('ENGINE.md Run: keepalive', () => {
   });
 });
 
-/** A keepalive host whose pings wait for `pong()` (or the abort). */
+/** A keepalive host whose pings wait for `pong()` (or the abort); `seen()` is a message arriving. */
 class Host implements KeepaliveHost {
-  received = 0;
+  timerPrev: TimerEntry | undefined = undefined;
+  timerNext: TimerEntry | undefined = undefined;
+  timerDue = 0;
+  timerList: TimerList | undefined = undefined;
+  keepalivePinging: AbortController | undefined = undefined;
+  private arrived = false;
   pings = 0;
   dead = 0;
   /** Fake time of the last ping and of the death. */
@@ -160,7 +172,28 @@ class Host implements KeepaliveHost {
   inFlight: (() => void) | undefined;
   onDead: (() => void) | undefined;
 
-  constructor(private readonly clock: FakeClock) {}
+  constructor(
+    private readonly clock: FakeClock,
+    readonly keepaliveOptions: KeepaliveOptions,
+  ) {}
+
+  get keepaliveClock(): FakeClock {
+    return this.clock;
+  }
+
+  seen(): void {
+    this.arrived = true;
+  }
+
+  takeSeen(): boolean {
+    const arrived = this.arrived;
+    this.arrived = false;
+    return arrived;
+  }
+
+  onTimer(): void {
+    keepaliveTimer(this);
+  }
 
   keepalivePing(signal: AbortSignal): Promise<void> {
     this.pings++;
@@ -188,15 +221,14 @@ class Host implements KeepaliveHost {
 describe('keepalive timers are shared: one clock timer per clock and duration', () => {
   it("1,000 sessions' keepalives hold one clock timer (two while some wait for a pong)", async () => {
     const clock = new FakeClock(1_000_000);
-    const hosts = Array.from({ length: 1_000 }, () => new Host(clock));
-    const keepalives = hosts.map((host) => new Keepalive(clock, keepalive, host));
-    for (let i = 0; i < keepalives.length; i++) {
+    const hosts = Array.from({ length: 1_000 }, () => new Host(clock, keepalive));
+    for (let i = 0; i < hosts.length; i++) {
       if (i % 100 === 0) await clock.advance(1); // sessions opened over 10 ms
-      keepalives[i].start();
+      startKeepalive(hosts[i]);
     }
     assert.equal(clock.pendingTimers, 1);
     // Messages flow on the first half: no ping there.
-    for (const host of hosts.slice(0, 500)) host.received++;
+    for (const host of hosts.slice(0, 500)) host.seen();
     await clock.advance(10_000);
     assert.equal(clock.pendingTimers, 2, 'the interval list (500) and the pong wait list (500)');
     assert.equal(
@@ -234,19 +266,18 @@ describe('keepalive timers are shared: one clock timer per clock and duration', 
       500 + 750,
     );
     assert.equal(clock.pendingTimers, 1, 'only the pong wait list');
-    for (const k of keepalives) k.stop();
+    for (const host of hosts) stopKeepalive(host);
     assert.equal(clock.pendingTimers, 0);
   });
 
   it('a host that throws does not cost the other sessions their keepalive', async () => {
     const clock = new FakeClock();
-    const hosts = Array.from({ length: 3 }, () => new Host(clock));
+    const hosts = Array.from({ length: 3 }, () => new Host(clock, keepalive));
     const broken = new Error('broken host');
     hosts[0].onDead = () => {
       throw broken;
     };
-    const keepalives = hosts.map((host) => new Keepalive(clock, keepalive, host));
-    for (const k of keepalives) k.start();
+    for (const host of hosts) startKeepalive(host);
     await clock.advance(10_000);
     await assert.rejects(clock.advance(5_000), broken);
     assert.deepEqual(

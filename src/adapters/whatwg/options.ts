@@ -92,7 +92,7 @@ export function resolveOptions(options: WhatwgWebSocketAdapterOptions = {}): Res
   return {
     WebSocket: WebSocket as WhatwgWebSocketConstructor,
     protocols,
-    inboundQueue: queue,
+    inboundQueue: Object.freeze(queue),
     inboundOverflow,
     closeTimeoutMs,
   };

@@ -4,7 +4,7 @@ import { noop, onAbort } from '../../core/abort.js';
 import { ConnectionClosedError, WebSocketCloseError } from '../../core/errors.js';
 import { InboundQueue, type InboundQueueLimits } from '../../core/inbound-queue.js';
 import { MessageType } from '../../core/message.js';
-import { PendingCalls, PendingPings } from './pending.js';
+import { PendingCalls } from './pending.js';
 import { closeCodeOfWsError } from './ws-errors.js';
 
 // Shared so a write allocates no options object; ws copies them.
@@ -51,10 +51,12 @@ type Socket = WebSocket & { [CONNECTION]?: WsConnection | undefined };
  * frame, or ws's `close`); closed once ws has emitted `close`.
  */
 export class WsConnection extends InboundQueue {
-  // Created by the first write, and by the first ping (which also starts listening for
-  // pongs): an idle connection holds neither.
+  // Created by the first write; the pings' only while some wait for their pong, so an idle
+  // connection between keepalive pings holds none.
   private writes: PendingCalls | undefined;
-  private pings: PendingPings | undefined;
+  private pings: PendingCalls | undefined;
+  /** Id (payload) of the latest ping; 0 before the first, which starts listening for pongs. */
+  private lastPingId = 0;
   private ending: Ending | undefined;
 
   constructor(
@@ -108,15 +110,12 @@ export class WsConnection extends InboundQueue {
 
   /** Sends a ping with a payload of its own and resolves when a pong answers it or a later one. */
   ping(signal: AbortSignal | undefined): Promise<void> {
-    let pings = this.pings;
-    if (pings === undefined) {
-      // Pongs are only listened for once we ping: an idle connection that never pings
-      // holds one listener less.
-      pings = this.pings = new PendingPings();
-      this.ws.on('pong', onPong);
-    }
-    const id = pings.nextId();
-    return pings.start(id, signal, (call) => {
+    // Pongs are only listened for once we ping: an idle connection that never pings holds
+    // one listener less (and ws's table of listeners stays at its smaller size).
+    if (this.lastPingId === 0) this.ws.on('pong', onPong);
+    const id = ++this.lastPingId;
+    this.pings ??= new PendingCalls();
+    return this.pings.start(id, signal, (call) => {
       this.ws.ping(String(id), undefined, (error?: Error) => {
         if (error) call.reject(sendError(error, 'the ping was sent'));
       });
@@ -163,7 +162,7 @@ export class WsConnection extends InboundQueue {
   closedByWs(code: number, reason: Buffer): void {
     const { ws, ending } = this;
     ws.off('message', onMessage);
-    if (this.pings) ws.off('pong', onPong);
+    if (this.lastPingId > 0) ws.off('pong', onPong);
     ws.off('error', onError);
     ws.off('close', onClose);
     (ws as Socket)[CONNECTION] = undefined;
@@ -184,7 +183,10 @@ export class WsConnection extends InboundQueue {
   pongReceived(data: Buffer): void {
     const id = Number(data.toString('latin1'));
     // Pongs we did not ask for (unsolicited, or another payload) answer nothing.
-    if (Number.isSafeInteger(id) && id > 0) this.pings?.resolveUpTo(id);
+    const pings = this.pings;
+    if (pings === undefined || !Number.isSafeInteger(id) || id <= 0) return;
+    pings.resolveUpTo(id);
+    if (pings.size === 0) this.pings = undefined;
   }
 
   protected override pauseSource(): void {

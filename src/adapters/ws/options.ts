@@ -98,7 +98,7 @@ export function resolveOptions(options: WsAdapterOptions = {}): ResolvedWsOption
     inboundQueue:
       inboundQueue === undefined
         ? WS_ADAPTER_DEFAULTS.inboundQueue
-        : { ...WS_ADAPTER_DEFAULTS.inboundQueue, ...inboundQueue },
+        : Object.freeze({ ...WS_ADAPTER_DEFAULTS.inboundQueue, ...inboundQueue }),
     closeTimeoutMs: closeTimeoutMs ?? WS_ADAPTER_DEFAULTS.closeTimeoutMs,
     client,
   };

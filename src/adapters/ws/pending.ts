@@ -35,7 +35,7 @@ export class PendingCall {
 export class PendingCalls {
   // Created by the first call: an idle connection never writes or pings, and a Set with
   // its table is ~150 bytes.
-  protected calls: Set<PendingCall> | undefined;
+  private calls: Set<PendingCall> | undefined;
 
   /** Calls still waiting. */
   get size(): number {
@@ -76,33 +76,6 @@ export class PendingCalls {
 
   /** Forgets `call`; false when it had already settled. */
   remove(call: PendingCall): boolean {
-    const calls = this.calls;
-    if (calls === undefined || !calls.delete(call)) return false;
-    // An iteration over a dropped Set (rejectAll, resolveUpTo) goes on unaffected.
-    if (calls.size === 0) this.idle();
-    return true;
-  }
-
-  /**
-   * The last call settled. The Set is kept for the next call: writes come in streams, and
-   * dropping it would allocate one per write.
-   */
-  protected idle(): void {}
-}
-
-/**
- * Pending pings: each gets a new id, and the Set is dropped whenever the last one settles,
- * so an idle connection between keepalive pings holds none.
- */
-export class PendingPings extends PendingCalls {
-  private lastId = 0;
-
-  /** A new id, greater than every earlier one (the ping's payload). */
-  nextId(): number {
-    return ++this.lastId;
-  }
-
-  protected override idle(): void {
-    this.calls = undefined;
+    return this.calls?.delete(call) === true;
   }
 }
