@@ -20,9 +20,20 @@ const epochs = new WeakMap<Clock, number>();
 export function sinceEpoch(clock: Clock): number {
   const now = clock.now();
   const epoch = epochs.get(clock);
-  if (epoch !== undefined) return now - epoch;
+  if (epoch !== undefined) return unboxed(now - epoch);
   epochs.set(clock, now);
   return 0;
+}
+
+/**
+ * `n` itself, as a small integer when it is one. V8's interpreter computes `a - b` of two
+ * large numbers as a boxed double even when the result is small, and storing a boxed double
+ * in a field makes V8 box that field in every object of the class.
+ * @internal
+ */
+export function unboxed(n: number): number {
+  const int = n | 0;
+  return int === n ? int : n;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Message } from '../core/message.js';
 import { Attr, SpanName } from '../otel/constants.js';
 import { messageSize } from '../otel/trace-adapter.js';
 import { contained } from './callbacks.js';
-import type { TurnWaiter } from './read-mutex.js';
+import type { Reader } from './read-mutex.js';
 import type { SessionDeps } from './session.js';
 import type { OnMessageArgs } from './types.js';
 
@@ -86,7 +86,7 @@ interface BlockingRead {
  * `restart`/`exit`, completion handlers) is created on first use.
  * @internal
  */
-export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
+export abstract class MessageDispatcher implements ReadWatcher, Reader {
   /** `onReadError` calls running; the reader does not read while it is above 0. */
   pauses = 0;
   /** `onMessage` calls started and not settled yet (error report included). */
@@ -125,13 +125,13 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
 
   /** `restart` as handed to callbacks: bound once, on first use (users may destructure it). */
   get restart(): () => void {
-    this.boundRestart ??= () => this.doRestart();
+    this.boundRestart ??= this.doRestart.bind(this);
     return this.boundRestart;
   }
 
   /** `exit` as handed to callbacks: bound once, on first use. */
   get exit(): () => void {
-    this.boundExit ??= () => this.doExit();
+    this.boundExit ??= this.doExit.bind(this);
     return this.boundExit;
   }
 
@@ -206,7 +206,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
     this.bits = bits | Bit.Pumping;
     try {
       if (bits & Bit.Traced) {
-        this.tracedDrain ??= () => this.drain();
+        this.tracedDrain ??= this.drain.bind(this);
         this.deps.telemetry.detached(this.tracedDrain);
       } else {
         this.drain();
@@ -258,8 +258,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
   /** One `read()` holding the lock; a user's `lock()` or the shutdown interrupts it. */
   private blockingRead(): void {
     const { mutex, adapter } = this.deps;
-    mutex.tryLock();
-    mutex.interruptor = this;
+    mutex.startRead(this);
     this.bits |= Bit.Reading;
     const blocking = this.blockingState();
     let pending: Promise<Message>;
@@ -274,8 +273,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
   private readSettled(message: Message | undefined, error: unknown): void {
     const { mutex } = this.deps;
     this.bits &= ~Bit.Reading;
-    mutex.interruptor = undefined;
-    mutex.unlock();
+    mutex.endRead();
     if (message !== undefined) (this.blocking as BlockingRead).message = message;
     else if (error !== INTERRUPTED) this.readFailed(error);
     this.pump();
@@ -334,8 +332,8 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
       pending = Promise.resolve(result);
     }
     this.inFlight++;
-    this.onSettled ??= () => this.settle();
-    this.onFailed ??= (error: unknown) => this.failed(error);
+    this.onSettled ??= this.settle.bind(this);
+    this.onFailed ??= this.failed.bind(this);
     void pending.then(this.onSettled, this.onFailed);
   }
 
@@ -386,7 +384,7 @@ export abstract class MessageDispatcher implements ReadWatcher, TurnWaiter {
 
   /** An in-flight `onMessage` threw or rejected: its slot stays taken until the report is done. */
   private failed(error: unknown): void {
-    this.onSettled ??= () => this.settle();
+    this.onSettled ??= this.settle.bind(this);
     void this.reportError(new CallbackError('onMessage', error)).then(this.onSettled);
   }
 

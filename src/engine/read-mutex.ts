@@ -6,10 +6,22 @@ interface LockWaiter {
   grant(): void;
 }
 
-/** The reader waiting for its turn: woken (synchronously) when the lock is free again. @internal */
-export interface TurnWaiter {
+/** The engine's reader, as the mutex sees it. @internal */
+export interface Reader {
+  /** The lock is free again after the reader waited for its turn: called synchronously. */
   wake(): void;
+  /** A user wants the lock while the reader holds it in a blocking read: give it back. */
+  interrupt(): void;
 }
+
+/** Bits of {@link EngineReadMutex}'s state. */
+const State = Object.freeze({
+  Locked: 1,
+  /** The reader waits for its turn (wake it when the lock is free). */
+  ReaderWaiting: 2,
+  /** The reader holds the lock in a blocking read (interrupt it when a user wants the lock). */
+  ReaderReading: 4,
+} as const);
 
 /**
  * The engine's {@link ReadMutex}. Users (`lock`, `runExclusive`) queue FIFO and take
@@ -24,39 +36,39 @@ export interface TurnWaiter {
  * @internal
  */
 export class EngineReadMutex implements ReadMutex {
-  private locked = false;
-  // Allocated on first use: most engines never contend, and an idle one should hold little.
-  private users: LockWaiter[] | undefined;
-  private turnWaiter: TurnWaiter | undefined;
-  private freeWaiters: (() => void)[] | undefined;
-  /** Set by the reader while it holds the lock inside a blocking read; interrupted when a user wants the lock. */
-  interruptor: { interrupt(): void } | undefined;
+  // Three fields for the whole mutex: an engine holds one, and an idle engine should hold
+  // little (see bench/README.md). The reader's roles and the lock are bits of `state`.
+  private state = 0;
+  /** The reader while it waits for its turn or reads holding the lock (`state` says which). */
+  private reader: Reader | undefined;
+  // Allocated on first use: most engines never contend.
+  private queues: { users: LockWaiter[]; free: (() => void)[] } | undefined;
 
   get isLocked(): boolean {
-    return this.locked;
+    return (this.state & State.Locked) !== 0;
   }
 
   lock(options?: CallOptions): Promise<() => void> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.locked) {
-      this.locked = true;
+    if (!this.isLocked) {
+      this.state |= State.Locked;
       return Promise.resolve(this.releaser());
     }
     return new Promise<() => void>((resolve, reject) => {
       const waiter: LockWaiter = { grant: () => undefined };
+      const queues = this.queued();
       const off = onAbort(signal, (reason) => {
-        const index = this.users?.indexOf(waiter) ?? -1;
-        if (index >= 0) this.users?.splice(index, 1);
+        const index = queues.users.indexOf(waiter);
+        if (index >= 0) queues.users.splice(index, 1);
         reject(reason);
       });
       waiter.grant = () => {
         off();
         resolve(this.releaser());
       };
-      this.users ??= [];
-      this.users.push(waiter);
-      this.interruptor?.interrupt();
+      queues.users.push(waiter);
+      if (this.state & State.ReaderReading) this.reader?.interrupt();
     });
   }
 
@@ -69,25 +81,34 @@ export class EngineReadMutex implements ReadMutex {
     }
   }
 
-  /** Loop side: takes the lock if it is free. */
-  tryLock(): boolean {
-    if (this.locked) return false;
-    this.locked = true;
-    return true;
+  /**
+   * Reader side: takes the lock for a blocking read, which a user's `lock()` interrupts
+   * (`reader.interrupt()`) until {@link endRead}. The caller has checked it is free.
+   */
+  startRead(reader: Reader): void {
+    this.state |= State.Locked | State.ReaderReading;
+    this.reader = reader;
+  }
+
+  /** Reader side: the blocking read is over; releases the lock (to a waiting user first). */
+  endRead(): void {
+    this.state &= ~State.ReaderReading;
+    this.forgetReader();
+    this.unlock();
   }
 
   /** Releases the lock: hands it to the oldest waiting user, else frees it. */
-  unlock(): void {
-    const user = this.users?.shift();
+  private unlock(): void {
+    const user = this.queues?.users.shift();
     if (user !== undefined) {
       user.grant();
       return;
     }
-    this.locked = false;
-    const waiters = this.freeWaiters;
-    if (waiters !== undefined) {
-      this.freeWaiters = undefined;
-      for (const w of waiters) w();
+    this.state &= ~State.Locked;
+    const free = this.queues?.free;
+    if (free !== undefined && free.length > 0) {
+      (this.queues as { free: (() => void)[] }).free = [];
+      for (const w of free) w();
     }
   }
 
@@ -96,24 +117,36 @@ export class EngineReadMutex implements ReadMutex {
    * it). One session reads at a time, so there is at most one such waiter; the reader
    * re-checks everything when woken.
    */
-  waitForTurn(reader: TurnWaiter): void {
-    this.turnWaiter = reader;
+  waitForTurn(reader: Reader): void {
+    this.state |= State.ReaderWaiting;
+    this.reader = reader;
   }
 
   /** Wakes the reader if it waits for its turn. */
-  wakeReader(): void {
-    const reader = this.turnWaiter;
-    this.turnWaiter = undefined;
+  private wakeReader(): void {
+    if (!(this.state & State.ReaderWaiting)) return;
+    this.state &= ~State.ReaderWaiting;
+    const reader = this.reader;
+    this.forgetReader();
     reader?.wake();
+  }
+
+  /** Drops the reader once it has no role left: a finished session is not kept alive. */
+  private forgetReader(): void {
+    if (!(this.state & (State.ReaderWaiting | State.ReaderReading))) this.reader = undefined;
   }
 
   /** Resolves once nobody holds the lock (shutdown waits for a user's lock this way). */
   whenFree(): Promise<void> {
-    if (!this.locked) return Promise.resolve();
+    if (!this.isLocked) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      this.freeWaiters ??= [];
-      this.freeWaiters.push(resolve);
+      this.queued().free.push(resolve);
     });
+  }
+
+  private queued(): { users: LockWaiter[]; free: (() => void)[] } {
+    this.queues ??= { users: [], free: [] };
+    return this.queues;
   }
 
   private releaser(): () => void {
@@ -123,7 +156,7 @@ export class EngineReadMutex implements ReadMutex {
       released = true;
       this.unlock();
       // A user releasing frees the connection for the reader.
-      if (!this.locked) this.wakeReader();
+      if (!this.isLocked) this.wakeReader();
     };
   }
 }

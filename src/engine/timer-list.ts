@@ -1,3 +1,4 @@
+import { unboxed } from './clock.js';
 import type { Clock } from './types.js';
 
 /** Longest delay one runtime timer takes (Node and browsers overflow past 2^31 - 1 ms); longer waits re-arm. */
@@ -202,7 +203,7 @@ export class TimerList {
    * times entries hold are stored unboxed.
    */
   private time(): number {
-    let now = this.clock.now() - this.base;
+    let now = unboxed(this.clock.now() - this.base);
     if (now < this.last) {
       this.base -= this.last - now;
       now = this.last;
