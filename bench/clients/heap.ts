@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import type { Library } from '../lib/wscengine.js';
 import { gc, sleep } from './common.js';
-import { closeAll, type MemoryParams, openIdle, openMany } from './memory.js';
+import { closeAll, type MemoryParams, openIdle, openMany, WARM_UP_ROUNDS } from './memory.js';
 
 export interface HeapParams extends Omit<MemoryParams, 'conns'> {
   conns: number;
@@ -31,10 +31,12 @@ export interface HeapResult {
 export async function runHeap(lib: Library, p: HeapParams): Promise<HeapResult> {
   const held: Awaited<ReturnType<typeof openIdle>>[] = [];
   const open = () => openMany(held, p.conns, () => openIdle(lib, p));
-  // A first round, as in the memory scenario: the code it compiles is not per connection.
-  await open();
-  await sleep(p.settleMs);
-  await closeAll(held, p.kind);
+  // Warm-up rounds, as in the memory scenario: the code they compile is not per connection.
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    await open();
+    await sleep(p.settleMs);
+    await closeAll(held, p.kind);
+  }
   await sleep(200);
   gc();
   const before = census(snapshot(`${p.dir}/before-${process.pid}.heapsnapshot`));

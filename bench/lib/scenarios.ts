@@ -156,9 +156,9 @@ export async function memory(ctx: Context, server: ServerProcess): Promise<Scena
     targets: [ratioTarget(kinds, 'engine', 'heapExtPerConn', 1.25, false)],
     notes: [
       `engine keepalive: ping every ${params.keepaliveMs} ms; measured ${params.settleMs} ms after the last open, after gc().`,
-      `heap+ext = growth of heapUsed + external per connection, in a process that already opened and closed ${params.conns.toLocaleString('en')}`,
-      '  of them (the figure the target judges); first round = the same in a fresh process, one-time costs',
-      '  (code compiled and optimised for the first connections) spread over the connections.',
+      `heap+ext = growth of heapUsed + external per connection, in a process that already opened and closed`,
+      `  ${params.conns.toLocaleString('en')} of them twice (the figure the target judges); first round = the same in a fresh process,`,
+      '  one-time costs (code compiled and optimised for the first connections) spread over the connections.',
       'marginal = growth from N/2 to N connections, per connection (a check on heap+ext).',
       "engines share one client object: a raw ws connection here has no listener of the user's either.",
       ...againstHeartbeat(kinds),

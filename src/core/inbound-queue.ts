@@ -48,10 +48,13 @@ function resolveLimits(limits: InboundQueueLimits): Readonly<Required<InboundQue
 
 const NO_RING: (Message | undefined)[] = [];
 const NO_SIZES: number[] = [];
-// Likewise for waiting reads and their signal subscriptions: a consumer that watches
-// (`watch`) and takes messages with `shift` never allocates them.
-const NO_WAITERS: Waiter[] = [];
-const NO_SUBSCRIPTIONS: Subscription[] = [];
+/** Waiting reads and their signal subscriptions: one record, made by the first `read` that waits. */
+interface Reads {
+  waiters: Waiter[];
+  subscriptions: Subscription[];
+}
+// A consumer that watches (`watch`) and takes messages with `shift` never allocates it.
+const NO_READS: Reads = Object.freeze({ waiters: [], subscriptions: [] }) as unknown as Reads;
 
 /**
  * The inbound side of an adapter: messages the socket delivered and `read` calls waiting
@@ -72,8 +75,7 @@ export class InboundQueue {
   private head = 0;
   private count = 0;
   private bytes = 0;
-  private waiters: Waiter[] = NO_WAITERS;
-  private subscriptions: Subscription[] = NO_SUBSCRIPTIONS;
+  private reads: Reads = NO_READS;
   private watcher: ReadWatcher | undefined;
   private paused = false;
   private ended: { error: unknown } | undefined;
@@ -114,8 +116,8 @@ export class InboundQueue {
    */
   push(message: Message): void {
     if (this.ended) return;
-    if (this.waiters.length > 0) {
-      const waiter = this.waiters.shift()!;
+    if (this.reads.waiters.length > 0) {
+      const waiter = this.reads.waiters.shift()!;
       if (waiter.subscription) this.release(waiter.subscription);
       waiter.resolve(message);
       return;
@@ -181,8 +183,8 @@ export class InboundQueue {
     if (message) return Promise.resolve(message);
     if (this.ended) return Promise.reject(this.ended.error);
     return new Promise<Message>((resolve, reject) => {
-      if (this.waiters === NO_WAITERS) this.waiters = [];
-      this.waiters.push({ resolve, reject, subscription: signal && this.subscribe(signal) });
+      if (this.reads === NO_READS) this.reads = { waiters: [], subscriptions: [] };
+      this.reads.waiters.push({ resolve, reject, subscription: signal && this.subscribe(signal) });
     });
   }
 
@@ -204,13 +206,12 @@ export class InboundQueue {
   private subscribe(signal: AbortSignal): Subscription {
     let subscription: Subscription | undefined;
     // A loop, not find(): no closure per blocking read.
-    for (const s of this.subscriptions) if (s.signal === signal) subscription = s;
+    for (const s of this.reads.subscriptions) if (s.signal === signal) subscription = s;
     if (!subscription) {
       const created: Subscription = { signal, waiting: 0, off: noop };
       created.off = onAbort(signal, (reason) => this.abortWaiters(created, reason));
-      for (const idle of this.subscriptions.filter((s) => s.waiting === 0)) this.unsubscribe(idle);
-      if (this.subscriptions === NO_SUBSCRIPTIONS) this.subscriptions = [];
-      this.subscriptions.push(created);
+      for (const idle of this.reads.subscriptions.filter((s) => s.waiting === 0)) this.unsubscribe(idle);
+      this.reads.subscriptions.push(created);
       subscription = created;
     }
     subscription.waiting++;
@@ -221,23 +222,26 @@ export class InboundQueue {
   private release(subscription: Subscription): void {
     subscription.waiting--;
     // Keep the newest subscription for the next read; drop older ones nobody waits on.
-    if (subscription.waiting === 0 && subscription !== this.subscriptions[this.subscriptions.length - 1]) {
+    if (
+      subscription.waiting === 0 &&
+      subscription !== this.reads.subscriptions[this.reads.subscriptions.length - 1]
+    ) {
       this.unsubscribe(subscription);
     }
   }
 
   private unsubscribe(subscription: Subscription): void {
     subscription.off();
-    const index = this.subscriptions.indexOf(subscription);
-    if (index >= 0) this.subscriptions.splice(index, 1);
+    const index = this.reads.subscriptions.indexOf(subscription);
+    if (index >= 0) this.reads.subscriptions.splice(index, 1);
   }
 
   private abortWaiters(subscription: Subscription, reason: unknown): void {
     this.unsubscribe(subscription);
-    const rejected = this.waiters.filter((w) => w.subscription === subscription);
+    const rejected = this.reads.waiters.filter((w) => w.subscription === subscription);
     if (rejected.length === 0) return;
-    const kept = this.waiters.filter((w) => w.subscription !== subscription);
-    this.waiters.splice(0, this.waiters.length, ...kept);
+    const kept = this.reads.waiters.filter((w) => w.subscription !== subscription);
+    this.reads.waiters.splice(0, this.reads.waiters.length, ...kept);
     for (const waiter of rejected) waiter.reject(reason);
   }
 
@@ -257,9 +261,8 @@ export class InboundQueue {
         this.resumeSource();
       }
     }
-    const { subscriptions, waiters } = this;
-    this.subscriptions = NO_SUBSCRIPTIONS;
-    this.waiters = NO_WAITERS;
+    const { subscriptions, waiters } = this.reads;
+    this.reads = NO_READS;
     for (const subscription of subscriptions) subscription.off();
     for (const waiter of waiters) waiter.reject(error);
     this.watcher?.ended();

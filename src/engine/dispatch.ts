@@ -102,7 +102,6 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
   private boundExit: (() => void) | undefined;
   private onSettled: (() => void) | undefined;
   private onFailed: ((error: unknown) => void) | undefined;
-  private tracedDrain: (() => void) | undefined;
 
   constructor(
     readonly deps: SessionDeps,
@@ -206,8 +205,9 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
     this.bits = bits | Bit.Pumping;
     try {
       if (bits & Bit.Traced) {
-        this.tracedDrain ??= this.drain.bind(this);
-        this.deps.telemetry.detached(this.tracedDrain);
+        // Bound per pump: with telemetry on, each message costs a span anyway, and an
+        // idle session then holds one field less.
+        this.deps.telemetry.detached(this.drain.bind(this));
       } else {
         this.drain();
       }
