@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick | --full] [--only=flood,echo,...] [--runs=N] [--profile | --heap]`
+// `npm run bench [-- --quick | --full] [--only=flood,echo,...] [--sizes=64,65536] [--runs=N] [--profile | --heap]`
 // Builds the child scripts, starts the server child, runs every scenario with each client
 // kind in its own fresh child, prints the tables and writes bench/results.json.
 import { cpSync, rmSync } from 'node:fs';
@@ -33,6 +33,18 @@ function parseArgs(argv: string[]) {
     if (!Number.isInteger(runs) || runs < 1)
       throw new Error(`--runs needs a whole number >= 1, got ${runsArg}`);
     mode = { ...mode, runs };
+  }
+  const sizesArg = argv.find((a) => a.startsWith('--sizes='));
+  if (sizesArg !== undefined) {
+    // Floods of these message sizes (bytes) only, e.g. to re-check one target.
+    const sizes = sizesArg.slice('--sizes='.length).split(',').map(Number);
+    const flood = mode.flood.filter((f) => sizes.includes(f.size));
+    if (flood.length === 0) {
+      throw new Error(
+        `--sizes matches no flood; sizes: ${[...new Set(mode.flood.map((f) => f.size))].join(', ')}`,
+      );
+    }
+    mode = { ...mode, flood };
   }
   const unknown = only?.filter((name) => !(SCENARIOS as readonly string[]).includes(name)) ?? [];
   if (unknown.length)

@@ -48,7 +48,7 @@ export async function flood(ctx: Context, server: ServerProcess): Promise<Scenar
       (run) => `${k(run.msgsPerSec as number)} msg/s, server CPU ${(run.serverCpuPct as number).toFixed(0)}%`,
     );
     const limit = size.size >= 64 * KiB ? 0.95 : 0.9;
-    const interleaved = await interleavedTarget(ctx, server, size, 'engine-r1', ctx.mode.floodPairs, limit);
+    const interleaved = await interleavedTarget(ctx, size, 'engine-r1', ctx.mode.floodPairs, limit);
     const serverCpu = summarize(kinds.flatMap((kind) => kind.runs.map((run) => run.serverCpuPct as number)));
     out.push({
       id: `flood-${size.size}-${size.binary ? 'binary' : 'text'}`,

@@ -26,8 +26,6 @@ interface Subscription {
   waiting: number;
 }
 
-// Shared and never written: the ring is allocated on the first push, so an idle
-// connection pays nothing for it.
 /** The `pause`/`resume` functions given to the constructor. */
 interface SourceControl {
   pause(): void;
@@ -46,6 +44,8 @@ function resolveLimits(limits: InboundQueueLimits): Readonly<Required<InboundQue
   });
 }
 
+// Shared and never written: the ring is allocated on the first push, so an idle
+// connection pays nothing for it.
 const NO_RING: (Message | undefined)[] = [];
 const NO_SIZES: number[] = [];
 /** Waiting reads and their signal subscriptions: one record, made by the first `read` that waits. */
