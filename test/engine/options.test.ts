@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ENGINE_DEFAULTS, resolveEngineOptions, WebSocketEngine } from '../../src/engine/index.js';
+import {
+  ENGINE_DEFAULTS,
+  FakeClock,
+  resolveEngineOptions,
+  WebSocketEngine,
+  type WebSocketEngineOptions,
+} from '../../src/engine/index.js';
 import { ErrorCode, InvalidOptionsError } from '../../src/index.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 
@@ -68,5 +74,51 @@ describe('engine options', () => {
       () => resolveEngineOptions({ ...base, url: 'wss://h/?token=abc', readers: -1 }),
       (e: unknown) => e instanceof InvalidOptionsError && !e.message.includes('token=abc'),
     );
+  });
+});
+
+describe('engine settings: one object for engines built alike', () => {
+  const settingsOf = (options: Partial<WebSocketEngineOptions> = {}) =>
+    (
+      new WebSocketEngine({
+        ...base,
+        adapter: new WebSocketConnectionAdapterMock(),
+        ...options,
+      }) as unknown as {
+        settings: object;
+      }
+    ).settings;
+
+  it('engines with equal options share one frozen settings object, whatever url, adapter and client', () => {
+    const keepalive = { intervalMs: 15_000, timeoutMs: 5_000 };
+    const a = settingsOf({ keepalive, readers: 2, reconnect: { maxDelayMs: 10_000 } });
+    const b = settingsOf({
+      url: 'ws://other/',
+      client: { onMessage() {} },
+      keepalive: { ...keepalive },
+      readers: 2,
+      reconnect: { maxDelayMs: 10_000 },
+    });
+    assert.equal(a, b);
+    assert.ok(Object.isFrozen(a));
+    assert.notEqual(a, settingsOf({ keepalive, readers: 3, reconnect: { maxDelayMs: 10_000 } }));
+    assert.notEqual(a, settingsOf({ keepalive: { intervalMs: 15_000, timeoutMs: 4_000 }, readers: 2 }));
+  });
+
+  it("a custom clock or a shouldReconnect function makes the settings an engine's own", () => {
+    const clock = new FakeClock();
+    assert.notEqual(settingsOf({ clock }), settingsOf({ clock }));
+    const shouldReconnect = () => true;
+    assert.notEqual(
+      settingsOf({ reconnect: { shouldReconnect } }),
+      settingsOf({ reconnect: { shouldReconnect } }),
+    );
+  });
+
+  it('a later change to the options object given does not reach the engine', () => {
+    const keepalive = { intervalMs: 15_000, timeoutMs: 5_000 };
+    const settings = settingsOf({ keepalive }) as { keepalive: { intervalMs: number } };
+    keepalive.intervalMs = 1;
+    assert.equal(settings.keepalive.intervalMs, 15_000);
   });
 });

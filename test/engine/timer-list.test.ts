@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sinceEpoch, unboxed } from '../../src/engine/clock.js';
 import { FakeClock } from '../../src/engine/fake-clock.js';
 import { armTimer, disarmTimer, type TimerEntry, type TimerList } from '../../src/engine/timer-list.js';
 
@@ -279,5 +280,22 @@ describe('timer lists (one runtime timer per clock and duration)', () => {
     await clock.advance(1);
     assert.deepEqual(log, ['a@1', 'b@1', 'a@2']);
     assert.equal(clock.pendingTimers, 0);
+  });
+});
+
+describe('times kept as small integers', () => {
+  it('unboxed() returns the same number, as an int when it is one', () => {
+    for (const n of [0, 1, -5, 2 ** 31 - 1, 2 ** 31, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.ok(Object.is(unboxed(n), n), `unboxed(${n})`);
+    }
+  });
+
+  it('sinceEpoch() counts from the first reading of each clock', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    assert.equal(sinceEpoch(clock), 0);
+    await clock.advance(1_234);
+    assert.equal(sinceEpoch(clock), 1_234);
+    const other = new FakeClock(5);
+    assert.equal(sinceEpoch(other), 0);
   });
 });
