@@ -4,7 +4,7 @@ import type { ReadMode } from './dispatch.js';
 import type { EngineSettings, EngineUrl, KeepaliveOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
 import type { SessionDeps, SessionHost } from './session.js';
-import type { Clock, ReadMutex, WebSocketClient } from './types.js';
+import type { Clock, WebSocketClient } from './types.js';
 
 /** What a run reads of its engine: what the engine was built with. @internal */
 export interface EngineCore extends SessionHost {
@@ -65,10 +65,6 @@ export class RunState implements RunContext {
     return this.host.settings;
   }
 
-  get adapter(): WebSocketConnectionAdapter {
-    return this.host.conn;
-  }
-
   get conn(): WebSocketConnectionAdapter {
     return this.host.conn;
   }
@@ -78,10 +74,6 @@ export class RunState implements RunContext {
   }
 
   get mutex(): EngineReadMutex {
-    return this.host.mutex;
-  }
-
-  get readMutex(): ReadMutex {
     return this.host.mutex;
   }
 

@@ -24,7 +24,7 @@ export const ReadMode = Object.freeze({ Blocking: 0, Queued: 1, Watched: 2 } as 
 export type ReadMode = (typeof ReadMode)[keyof typeof ReadMode];
 
 /** The read mode an adapter allows. @internal */
-export function readModeOf(adapter: SessionDeps['adapter']): ReadMode {
+export function readModeOf(adapter: SessionDeps['conn']): ReadMode {
   if (typeof adapter.readQueued !== 'function') return ReadMode.Blocking;
   return typeof adapter.watchReads === 'function' ? ReadMode.Watched : ReadMode.Queued;
 }
@@ -181,7 +181,7 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
   /** Starts watching the adapter (when it can be watched) and reading. */
   protected startReading(): void {
     this.bits |= Bit.Active;
-    if (this.deps.readMode === ReadMode.Watched) this.deps.adapter.watchReads?.(this);
+    if (this.deps.readMode === ReadMode.Watched) this.deps.conn.watchReads?.(this);
     this.pump();
   }
 
@@ -224,7 +224,7 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
   }
 
   private step(): void {
-    const { mutex, adapter, readers, readMode } = this.deps;
+    const { mutex, conn: adapter, readers, readMode } = this.deps;
     for (;;) {
       const read = this.blocking?.message;
       if (read !== undefined) {
@@ -257,7 +257,7 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
 
   /** One `read()` holding the lock; a user's `lock()` or the shutdown interrupts it. */
   private blockingRead(): void {
-    const { mutex, adapter } = this.deps;
+    const { mutex, conn: adapter } = this.deps;
     mutex.startRead(this);
     this.bits |= Bit.Reading;
     const blocking = this.blockingState();
@@ -306,7 +306,7 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
   private finishReading(): void {
     if (this.bits & (Bit.Finished | Bit.Reading) || this.pauses > 0 || this.inFlight > 0) return;
     this.bits |= Bit.Finished;
-    if (this.deps.readMode === ReadMode.Watched) this.deps.adapter.watchReads?.(undefined);
+    if (this.deps.readMode === ReadMode.Watched) this.deps.conn.watchReads?.(undefined);
     this.readerDone();
   }
 
@@ -351,7 +351,7 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
           d.client.onReadError?.({
             error,
             conn: d.conn,
-            readMutex: d.readMutex,
+            readMutex: d.mutex,
             restart: this.restart,
             exit: this.exit,
             sessionId: this.id,
@@ -367,7 +367,7 @@ export abstract class MessageDispatcher implements ReadWatcher, Reader {
     return {
       message,
       conn: d.conn,
-      readMutex: d.readMutex,
+      readMutex: d.mutex,
       // The fields once bound: the getters (which create them) are not inlined, and cost
       // ~20 ns per message in a flood.
       restart: this.boundRestart ?? this.restart,

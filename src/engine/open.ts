@@ -35,14 +35,14 @@ export async function openSession(
   try {
     const target = await raceAbort(resolveUrl(ctx.url), controller.signal);
     // The adapter is wrapped by `traceAdapter`: the dial is its span, URL redacted.
-    const response = await ctx.adapter.dial(target, { signal: controller.signal });
+    const response = await ctx.conn.dial(target, { signal: controller.signal });
     dialled = true;
     controller.signal.throwIfAborted();
     const session = new Session(ctx, newSessionId());
     await raceAbort(callOnOpen(ctx, session, response, restarting, controller.signal), controller.signal);
     return session;
   } catch (error) {
-    if (dialled) await ctx.adapter.close(StatusCode.GoingAway, 'Going away').catch(noop);
+    if (dialled) await ctx.conn.close(StatusCode.GoingAway, 'Going away').catch(noop);
     throw error;
   } finally {
     cancelTimer();
@@ -72,7 +72,7 @@ function callOnOpen(
       ctx.client.onOpen?.({
         response,
         conn: ctx.conn,
-        readMutex: ctx.readMutex,
+        readMutex: ctx.mutex,
         // Not the session's cached `exit`: an idle session then holds no bound function.
         exit: () => session.doExit(),
         restarting,

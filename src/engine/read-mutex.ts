@@ -105,11 +105,11 @@ export class EngineReadMutex implements ReadMutex {
       return;
     }
     this.state &= ~State.Locked;
-    const free = this.queues?.free;
-    if (free !== undefined && free.length > 0) {
-      (this.queues as { free: (() => void)[] }).free = [];
-      for (const w of free) w();
-    }
+    const queues = this.queues;
+    if (queues === undefined || queues.free.length === 0) return;
+    const free = queues.free;
+    queues.free = [];
+    for (const w of free) w();
   }
 
   /**

@@ -40,17 +40,16 @@ export interface SessionHost {
 
 /** Everything a session needs from its engine. @internal */
 export interface SessionDeps {
-  adapter: WebSocketConnectionAdapter;
-  /** What callbacks see as `conn` (the adapter, instrumented when telemetry is on). */
+  /** The adapter, as the reader uses it and callbacks see it (`conn`): instrumented when telemetry is on. */
   conn: WebSocketConnectionAdapter;
   client: WebSocketClient;
+  /** The read mutex; callbacks get it as `readMutex`. */
   mutex: EngineReadMutex;
-  readMutex: ReadMutex;
   telemetry: EngineTelemetry;
   clock: Clock;
   readers: number;
   keepalive: KeepaliveOptions | undefined;
-  /** How the reader takes messages from `adapter`. */
+  /** How the reader takes messages from `conn`. */
   readMode: ReadMode;
   host: SessionHost;
 }
@@ -212,7 +211,8 @@ export class Session extends MessageDispatcher implements KeepaliveHost {
   }
 
   private async shutdown(): Promise<void> {
-    const { client, conn, readMutex, telemetry, mutex } = this.deps;
+    const { client, conn, telemetry, mutex } = this.deps;
+    const readMutex: ReadMutex = mutex;
     // A lock held by the user (from outside or a callback) delays the shutdown: they own the connection.
     await mutex.whenFree();
     const ending = this.ending as Ending;
