@@ -3,6 +3,25 @@
  * Imports nothing Node-specific, so it bundles for browsers.
  * @packageDocumentation
  */
-export * from './core/index.js';
+export type { WebSocketConnectionAdapter } from './core/adapter.js';
+export {
+  CallbackError,
+  ConnectionClosedError,
+  DialError,
+  EngineStartError,
+  EngineStateError,
+  EngineStopError,
+  ErrorCode,
+  HandshakeError,
+  type InvalidArgumentCode,
+  InvalidArgumentError,
+  InvalidOptionsError,
+  UnsupportedOperationError,
+  WebSocketCloseError,
+  WscEngineError,
+} from './core/errors.js';
+export { INBOUND_QUEUE_DEFAULTS, InboundQueue, type InboundQueueLimits } from './core/inbound-queue.js';
+export { type CallOptions, type HandshakeResponse, type Message, MessageType } from './core/message.js';
+export { StatusCode } from './core/status.js';
+export { validateClose, validateMessage, validateWebSocketUrl } from './core/validation.js';
 export * from './engine/index.js';
-export * from './otel/index.js';

@@ -61,48 +61,4 @@ export interface WebSocketConnectionAdapter {
 
   /** The library's own connection object (e.g. a `ws` `WebSocket`), or `undefined` if none. */
   getUnderlyingConnection(): unknown;
-
-  /**
-   * Optional fast path: returns a message that is already queued, or `undefined` without
-   * waiting. Same ordering and exactly-once rules as `read`; never throws for a closed
-   * connection (returns `undefined`, and `read` then reports the close). The engine uses it
-   * to dispatch queued messages without allocating a promise per message.
-   */
-  readQueued?(): Message | undefined;
-
-  /**
-   * Optional, with `readQueued`: registers `watcher` for the current connection (replacing
-   * any other; `undefined` removes it). The adapter then offers each message that arrives
-   * while nothing is queued and no `read` waits to `watcher.offer()`, when the watcher has
-   * it; calls `watcher.queued()` each time a message is queued (not for one handed
-   * straight to a waiting `read` or taken by `offer`); and calls
-   * `watcher.ended()` once the connection has ended (at once if it already has, or if there
-   * is no connection), after which `read` rejects with the close error once the queue is
-   * drained. Calls may come synchronously from inside the adapter's event handling, and
-   * the watcher may call `readQueued` from them.
-   *
-   * The engine uses it to wait for messages with no pending `read`: an idle session then
-   * holds no promise and no `AbortSignal`, and a message is handed to `onMessage` from
-   * the event that brought it. A dial replaces the connection, and the watch with it.
-   */
-  watchReads?(watcher: ReadWatcher | undefined): void;
-}
-
-/**
- * What {@link WebSocketConnectionAdapter.watchReads} notifies. Its methods are called on
- * the watcher object (no `this` binding needed) and must not throw.
- */
-export interface ReadWatcher {
-  /**
-   * Optional: a message arrived while nothing is queued and no `read` waits. Return `true`
-   * to take it (the adapter then forgets it: it is not queued and `queued()` is not
-   * called), `false` to have it queued as usual. A message arriving behind queued ones is
-   * never offered, so taking offers keeps the arrival order. Lets a ready consumer skip
-   * the queue; the engine takes offers when a slot is free and nobody holds the lock.
-   */
-  offer?(message: Message): boolean;
-  /** A message was queued: `readQueued()` returns it now. */
-  queued(): void;
-  /** The connection ended: once `readQueued()` returns `undefined`, `read()` rejects with the close error. */
-  ended(): void;
 }

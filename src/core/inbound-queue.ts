@@ -1,6 +1,6 @@
 import { noop, onAbort } from './abort.js';
-import type { ReadWatcher } from './adapter.js';
 import type { Message } from './message.js';
+import type { QueueConsumer } from './queue-consumer.js';
 
 /** Bounds of an {@link InboundQueue}. */
 export interface InboundQueueLimits {
@@ -63,8 +63,8 @@ const NO_READS: Reads = Object.freeze({ waiters: [], subscriptions: [] }) as unk
  * called once the queue has drained to half. After `end(error)`, queued messages are
  * still delivered and then every read rejects with `error`.
  *
- * A consumer may also `watch` it: the watcher hears of each queued message and of the
- * end, and takes messages with `shift`, so waiting costs no promise.
+ * A consumer may also `watch` it: it hears of each queued message and of the end, and
+ * takes messages with `shift`, so waiting costs no promise.
  *
  * Adapters feed it from their library's events; it owns no socket and no timer.
  */
@@ -76,7 +76,7 @@ export class InboundQueue {
   private count = 0;
   private bytes = 0;
   private reads: Reads = NO_READS;
-  private watcher: ReadWatcher | undefined;
+  private consumer: QueueConsumer | undefined;
   private paused = false;
   private ended: { error: unknown } | undefined;
   // One reference each, not two fields each: an adapter holds one queue per connection, and
@@ -111,7 +111,7 @@ export class InboundQueue {
 
   /**
    * Hands a message to the oldest waiting read; else, when nothing is queued, offers it to
-   * the watcher (`offer`); else queues it and tells the watcher (`queued`). Ignored after
+   * the consumer (`offer`); else queues it and tells the consumer (`queued`). Ignored after
    * `end()`.
    */
   push(message: Message): void {
@@ -122,7 +122,7 @@ export class InboundQueue {
       waiter.resolve(message);
       return;
     }
-    if (this.count === 0 && this.watcher?.offer?.(message)) return;
+    if (this.count === 0 && this.consumer?.offer?.(message)) return;
     if (this.count === this.ring.length) this.grow();
     const index = (this.head + this.count) & (this.ring.length - 1);
     const size = sizeOf(message);
@@ -134,25 +134,25 @@ export class InboundQueue {
       this.paused = true;
       this.pauseSource();
     }
-    this.watcher?.queued();
+    this.consumer?.queued();
   }
 
   /**
-   * Registers `watcher` (replacing any other; `undefined` removes it): `offer(message)` for
-   * a message that arrives while nothing is queued and no read waits (when the watcher has
-   * it; `true` takes the message), `queued()` after each message that is queued, `ended()`
-   * once on `end()`, or at once if the queue has already ended.
+   * Registers `consumer` (replacing any other; `undefined` removes it): `offer(message)`
+   * for a message that arrives while nothing is queued and no read waits (when the consumer
+   * has it; `true` takes the message), `queued()` after each message that is queued,
+   * `ended()` once on `end()`, or at once if the queue has already ended.
    */
-  watch(watcher: ReadWatcher | undefined): void {
-    this.watcher = watcher;
-    if (watcher && this.ended) watcher.ended();
+  watch(consumer: QueueConsumer | undefined): void {
+    this.consumer = consumer;
+    if (consumer && this.ended) consumer.ended();
   }
 
   /** Takes the oldest queued message without waiting, or `undefined`. */
   shift(): Message | undefined {
     if (this.count === 0) return undefined;
     // Resume before taking the message: a source that pushes synchronously from `resume`
-    // may wake a watcher that drains the queue from inside this call, and it must find
+    // may wake a consumer that drains the queue from inside this call, and it must find
     // the head still in place for the order to hold.
     if (
       this.paused &&
@@ -265,7 +265,7 @@ export class InboundQueue {
     this.reads = NO_READS;
     for (const subscription of subscriptions) subscription.off();
     for (const waiter of waiters) waiter.reject(error);
-    this.watcher?.ended();
+    this.consumer?.ended();
   }
 
   private clear(): void {

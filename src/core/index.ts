@@ -1,5 +1,5 @@
 export { noop, onAbort, raceAbort, throwIfAborted } from './abort.js';
-export type { ReadWatcher, WebSocketConnectionAdapter } from './adapter.js';
+export type { WebSocketConnectionAdapter } from './adapter.js';
 export * from './errors.js';
 export { INBOUND_QUEUE_DEFAULTS, InboundQueue, type InboundQueueLimits } from './inbound-queue.js';
 export { type CallOptions, type HandshakeResponse, type Message, MessageType } from './message.js';

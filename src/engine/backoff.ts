@@ -1,4 +1,4 @@
-import type { ResolvedEngineOptions } from './options.js';
+import type { ResolvedReconnect } from './options.js';
 
 /**
  * Wait before a reconnect attempt, given how many attempts already failed in a row.
@@ -15,7 +15,7 @@ import type { ResolvedEngineOptions } from './options.js';
  */
 export function backoffDelay(
   failures: number,
-  policy: Pick<ResolvedEngineOptions['reconnect'], 'initialDelayMs' | 'maxDelayMs' | 'multiplier' | 'jitter'>,
+  policy: Pick<ResolvedReconnect, 'initialDelayMs' | 'maxDelayMs' | 'multiplier' | 'jitter'>,
   random: () => number = Math.random,
 ): number {
   if (failures <= 0) return 0;

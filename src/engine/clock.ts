@@ -7,35 +7,6 @@ export const realClock: Clock = Object.freeze({
   clearTimeout: (handle: unknown) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 });
 
-/** The first reading of each clock that {@link sinceEpoch} was asked about. */
-const epochs = new WeakMap<Clock, number>();
-
-/**
- * `clock.now()` in ms since the first time this was asked of `clock`. For 24 days that is a
- * small integer, which V8 keeps in the field that holds it, where `Date.now()` (past 2^31)
- * is a boxed double: 16 bytes more for each idle session that keeps a time. Differences
- * between two readings are those of `now()`.
- * @internal
- */
-export function sinceEpoch(clock: Clock): number {
-  const now = clock.now();
-  const epoch = epochs.get(clock);
-  if (epoch !== undefined) return unboxed(now - epoch);
-  epochs.set(clock, now);
-  return 0;
-}
-
-/**
- * `n` itself, as a small integer when it is one. V8's interpreter computes `a - b` of two
- * large numbers as a boxed double even when the result is small, and storing a boxed double
- * in a field makes V8 box that field in every object of the class.
- * @internal
- */
-export function unboxed(n: number): number {
-  const int = n | 0;
-  return int === n ? int : n;
-}
-
 /**
  * Longest single timer of a wall-time wait. Runtime timers count monotonic time, which stops
  * while a laptop sleeps; re-checking the wall clock at least this often lets a wait that fell

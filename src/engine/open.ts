@@ -2,12 +2,13 @@ import { noop, onAbort, raceAbort } from '../core/abort.js';
 import type { HandshakeResponse } from '../core/message.js';
 import { StatusCode } from '../core/status.js';
 import { validateWebSocketUrl } from '../core/validation.js';
-import { Attr, SpanName } from '../otel/constants.js';
 import { traced } from './callbacks.js';
 import { schedule } from './clock.js';
-import type { RunContext } from './context.js';
 import type { EngineUrl } from './options.js';
-import { Session } from './session.js';
+import type { RunContext } from './run-context.js';
+import { Session } from './session/session.js';
+import { newSessionId } from './session-id.js';
+import { Attr, SpanName } from './telemetry.js';
 
 /**
  * Resolves the URL, dials and runs `onOpen`, bounded by `openTimeoutMs` and cancelled by
@@ -23,17 +24,19 @@ export async function openSession(
 ): Promise<Session> {
   const controller = new AbortController();
   const abort = (reason: unknown) => controller.abort(reason);
-  const runSignal = ctx.signal;
+  const runSignal = ctx.stopSignal;
   const offRun = onAbort(runSignal, abort);
   const offUser = onAbort(signal, abort);
   if (runSignal.aborted) abort(runSignal.reason);
   else if (signal?.aborted) abort(signal.reason);
-  const ms = ctx.settings.openTimeoutMs;
+  const ms = ctx.options.openTimeoutMs;
   const cancelTimer =
-    ms > 0 ? schedule(ctx.clock, ms, () => abort(timeoutError(`open timed out after ${ms} ms`))) : noop;
+    ms > 0
+      ? schedule(ctx.options.clock, ms, () => abort(timeoutError(`open timed out after ${ms} ms`)))
+      : noop;
   let dialled = false;
   try {
-    const target = await raceAbort(resolveUrl(ctx.url), controller.signal);
+    const target = await raceAbort(resolveUrl(ctx.options.url), controller.signal);
     // The adapter is wrapped by `traceAdapter`: the dial is its span, URL redacted.
     const response = await ctx.conn.dial(target, { signal: controller.signal });
     dialled = true;
@@ -61,7 +64,7 @@ function callOnOpen(
   const onOpen = ctx.client.onOpen;
   if (onOpen === undefined) return Promise.resolve();
   return traced(
-    ctx.telemetry,
+    ctx.options.telemetry,
     SpanName.OnOpen,
     () => ({
       [Attr.SessionId]: session.id,
@@ -73,22 +76,12 @@ function callOnOpen(
         response,
         conn: ctx.conn,
         readMutex: ctx.mutex,
-        // Not the session's cached `exit`: an idle session then holds no bound function.
-        exit: () => session.doExit(),
+        exit: session.exit,
         restarting,
         sessionId: session.id,
         signal,
       }),
   );
-}
-
-/**
- * A fresh UUID. `randomUUID()` returns it as a rope of 14 string pieces, about 0.5 KiB held
- * for the whole session (the id is on every span and callback); parsing it back from JSON
- * yields one flat string of ~80 bytes.
- */
-function newSessionId(): string {
-  return JSON.parse(`"${globalThis.crypto.randomUUID()}"`) as string;
 }
 
 /** The URL to dial now: the function form is called at every connect (fresh tokens). */

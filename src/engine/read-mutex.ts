@@ -2,73 +2,64 @@ import { onAbort } from '../core/abort.js';
 import type { CallOptions } from '../core/message.js';
 import type { ReadMutex } from './types.js';
 
-interface LockWaiter {
-  grant(): void;
-}
-
 /** The engine's reader, as the mutex sees it. @internal */
-export interface Reader {
-  /** The lock is free again after the reader waited for its turn: called synchronously. */
+export interface MutexReader {
+  /** The lock is free again after the reader waited for its turn. */
   wake(): void;
-  /** A user wants the lock while the reader holds it in a blocking read: give it back. */
+  /** A user wants the lock while the reader holds it in a blocking `read()`: give it back. */
   interrupt(): void;
 }
 
-/** Bits of {@link EngineReadMutex}'s state. */
-const State = Object.freeze({
-  Locked: 1,
-  /** The reader waits for its turn (wake it when the lock is free). */
-  ReaderWaiting: 2,
-  /** The reader holds the lock in a blocking read (interrupt it when a user wants the lock). */
-  ReaderReading: 4,
-} as const);
+interface UserWaiter {
+  grant(release: () => void): void;
+}
 
 /**
- * The engine's {@link ReadMutex}. Users (`lock`, `runExclusive`) queue FIFO and take
- * precedence over the reader, so a lock requested while the reader is busy is granted
- * as soon as the current read ends. The reader blocked in `read()` with an empty queue is
- * interrupted (its read aborted, which takes no message) so a user's lock never waits for
- * the next inbound message.
+ * The engine's {@link ReadMutex}. Users (`lock`, `runExclusive`) queue first in, first out
+ * and take precedence over the reader: a reader blocked in `read()` while a user asks for
+ * the lock is interrupted (its read aborted, which takes no message), so a user's lock
+ * never waits for the next inbound message.
  *
- * The reader's side is allocation-free when uncontended: `tryLock()`/`unlock()` are boolean
- * operations. Users get this object as `engine.readMutex`, typed as its {@link ReadMutex}
- * half: the reader's side is internal (one object per engine, no view over it).
+ * Users get this object as `engine.readMutex`, typed as its {@link ReadMutex} half; the
+ * reader's side (`startRead`, `endRead`, `waitForTurn`, `whenFree`) is internal.
  * @internal
  */
 export class EngineReadMutex implements ReadMutex {
-  // Three fields for the whole mutex: an engine holds one, and an idle engine should hold
-  // little (see bench/README.md). The reader's roles and the lock are bits of `state`.
-  private state = 0;
-  /** The reader while it waits for its turn or reads holding the lock (`state` says which). */
-  private reader: Reader | undefined;
-  // Allocated on first use: most engines never contend.
-  private queues: { users: LockWaiter[]; free: (() => void)[] } | undefined;
+  private locked = false;
+  /** The reader holds the lock for a blocking `read()`. */
+  private readerReading: MutexReader | undefined;
+  /** The reader waits for the lock to be free. */
+  private readerWaiting: MutexReader | undefined;
+  // Made on first contention: most engines never see any.
+  private users: UserWaiter[] | undefined;
+  private freeWaiters: (() => void)[] | undefined;
 
   get isLocked(): boolean {
-    return (this.state & State.Locked) !== 0;
+    return this.locked;
   }
 
   lock(options?: CallOptions): Promise<() => void> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.isLocked) {
-      this.state |= State.Locked;
+    if (!this.locked) {
+      this.locked = true;
       return Promise.resolve(this.releaser());
     }
     return new Promise<() => void>((resolve, reject) => {
-      const waiter: LockWaiter = { grant: () => undefined };
-      const queues = this.queued();
+      const waiter: UserWaiter = {
+        grant: (release) => {
+          off();
+          resolve(release);
+        },
+      };
       const off = onAbort(signal, (reason) => {
-        const index = queues.users.indexOf(waiter);
-        if (index >= 0) queues.users.splice(index, 1);
+        const index = this.users?.indexOf(waiter) ?? -1;
+        if (index >= 0) this.users?.splice(index, 1);
         reject(reason);
       });
-      waiter.grant = () => {
-        off();
-        resolve(this.releaser());
-      };
-      queues.users.push(waiter);
-      if (this.state & State.ReaderReading) this.reader?.interrupt();
+      this.users ??= [];
+      this.users.push(waiter);
+      this.readerReading?.interrupt();
     });
   }
 
@@ -81,72 +72,30 @@ export class EngineReadMutex implements ReadMutex {
     }
   }
 
-  /**
-   * Reader side: takes the lock for a blocking read, which a user's `lock()` interrupts
-   * (`reader.interrupt()`) until {@link endRead}. The caller has checked it is free.
-   */
-  startRead(reader: Reader): void {
-    this.state |= State.Locked | State.ReaderReading;
-    this.reader = reader;
+  /** Reader side: takes the (free) lock for a blocking read until {@link endRead}. */
+  startRead(reader: MutexReader): void {
+    this.locked = true;
+    this.readerReading = reader;
   }
 
-  /** Reader side: the blocking read is over; releases the lock (to a waiting user first). */
+  /** Reader side: the blocking read is over; the lock goes to a waiting user, else is free. */
   endRead(): void {
-    this.state &= ~State.ReaderReading;
-    this.forgetReader();
+    this.readerReading = undefined;
     this.unlock();
   }
 
-  /** Releases the lock: hands it to the oldest waiting user, else frees it. */
-  private unlock(): void {
-    const user = this.queues?.users.shift();
-    if (user !== undefined) {
-      user.grant();
-      return;
-    }
-    this.state &= ~State.Locked;
-    const queues = this.queues;
-    if (queues === undefined || queues.free.length === 0) return;
-    const free = queues.free;
-    queues.free = [];
-    for (const w of free) w();
+  /** Reader side: `reader.wake()` is called once a user releases the lock. */
+  waitForTurn(reader: MutexReader): void {
+    this.readerWaiting = reader;
   }
 
-  /**
-   * Reader side: `reader.wake()` is called once the lock is free again (a user released
-   * it). One session reads at a time, so there is at most one such waiter; the reader
-   * re-checks everything when woken.
-   */
-  waitForTurn(reader: Reader): void {
-    this.state |= State.ReaderWaiting;
-    this.reader = reader;
-  }
-
-  /** Wakes the reader if it waits for its turn. */
-  private wakeReader(): void {
-    if (!(this.state & State.ReaderWaiting)) return;
-    this.state &= ~State.ReaderWaiting;
-    const reader = this.reader;
-    this.forgetReader();
-    reader?.wake();
-  }
-
-  /** Drops the reader once it has no role left: a finished session is not kept alive. */
-  private forgetReader(): void {
-    if (!(this.state & (State.ReaderWaiting | State.ReaderReading))) this.reader = undefined;
-  }
-
-  /** Resolves once nobody holds the lock (shutdown waits for a user's lock this way). */
+  /** Resolves once nobody holds the lock (a session's shutdown waits for a user's lock). */
   whenFree(): Promise<void> {
-    if (!this.isLocked) return Promise.resolve();
+    if (!this.locked) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      this.queued().free.push(resolve);
+      this.freeWaiters ??= [];
+      this.freeWaiters.push(resolve);
     });
-  }
-
-  private queued(): { users: LockWaiter[]; free: (() => void)[] } {
-    this.queues ??= { users: [], free: [] };
-    return this.queues;
   }
 
   private releaser(): () => void {
@@ -155,8 +104,22 @@ export class EngineReadMutex implements ReadMutex {
       if (released) return;
       released = true;
       this.unlock();
-      // A user releasing frees the connection for the reader.
-      if (!this.isLocked) this.wakeReader();
+      if (this.locked) return;
+      const reader = this.readerWaiting;
+      this.readerWaiting = undefined;
+      reader?.wake();
     };
+  }
+
+  private unlock(): void {
+    const user = this.users?.shift();
+    if (user !== undefined) {
+      user.grant(this.releaser());
+      return;
+    }
+    this.locked = false;
+    const waiters = this.freeWaiters;
+    this.freeWaiters = undefined;
+    if (waiters) for (const resolve of waiters) resolve();
   }
 }

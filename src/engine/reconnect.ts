@@ -1,11 +1,11 @@
-import { Attr, SpanName } from '../otel/constants.js';
 import { backoffDelay } from './backoff.js';
 import { contained, traced } from './callbacks.js';
 import { wallSleep } from './clock.js';
-import type { RunContext } from './context.js';
 import { openSession } from './open.js';
 import type { ReconnectContext } from './options.js';
-import type { Session } from './session.js';
+import type { RunContext } from './run-context.js';
+import type { Session } from './session/session.js';
+import { Attr, SpanName } from './telemetry.js';
 import type { CloseMessage } from './types.js';
 
 /** Where a reconnect cycle starts. @internal */
@@ -34,7 +34,7 @@ export interface CycleResult {
  * @internal
  */
 export async function reconnectCycle(ctx: RunContext, start: CycleStart): Promise<CycleResult | undefined> {
-  const policy = ctx.settings.reconnect;
+  const { reconnect: policy, clock, telemetry } = ctx.options;
   let failures = start.failures;
   let error = start.error;
   for (let attempt = 1; ; attempt++) {
@@ -47,19 +47,19 @@ export async function reconnectCycle(ctx: RunContext, start: CycleStart): Promis
       if (error !== undefined) context.error = error;
       if (!(await shouldReconnect(ctx, context))) return undefined;
     }
-    if (!(await wallSleep(ctx.clock, backoffDelay(failures, policy), ctx.signal))) return undefined;
+    if (!(await wallSleep(clock, backoffDelay(failures, policy), ctx.stopSignal))) return undefined;
     if (ctx.exitRequested) return undefined;
     try {
       const session = await traced(
-        ctx.telemetry,
+        telemetry,
         SpanName.Reconnect,
         () => ({ [Attr.RetryCount]: attempt }),
         () => openSession(ctx, true),
       );
-      ctx.telemetry.reconnect(true);
+      telemetry?.reconnect(true);
       return { session, failures };
     } catch (e) {
-      ctx.telemetry.reconnect(false);
+      telemetry?.reconnect(false);
       if (ctx.stopped) return undefined;
       failures++;
       error = e;
@@ -74,7 +74,7 @@ export function reportRestartError(ctx: RunContext, error: unknown, retryCount: 
     ctx.exitRequested = true;
   };
   return contained(
-    ctx.telemetry,
+    ctx.options.telemetry,
     SpanName.OnRestartError,
     () => ({ [Attr.RetryCount]: retryCount }),
     () => ctx.client.onRestartError?.({ error, retryCount, exit }),
@@ -82,7 +82,7 @@ export function reportRestartError(ctx: RunContext, error: unknown, retryCount: 
 }
 
 async function shouldReconnect(ctx: RunContext, context: ReconnectContext): Promise<boolean> {
-  const decide = ctx.settings.reconnect.shouldReconnect;
+  const decide = ctx.options.reconnect.shouldReconnect;
   if (decide === undefined) return true;
   try {
     return (await decide(context)) === true;

@@ -1,9 +1,12 @@
 /**
  * Every name this library puts on telemetry, in one place, so spans, metrics, docs and
- * dashboards agree. Where an OpenTelemetry semantic convention exists its name is used
- * as is (`url.full`, `server.address`, `messaging.message.body.size`, `error.type`);
- * the rest lives under `wscengine.` or `websocket.`.
+ * dashboards agree. The engine names its own spans and attributes (`src/engine/telemetry.ts`,
+ * since it may not import this layer); this file adds those of the adapter calls, of errors
+ * and of the metrics. Where an OpenTelemetry semantic convention exists its name is used
+ * as is (`url.full`, `server.address`, `messaging.message.body.size`, `error.type`); the
+ * rest lives under `wscengine.` or `websocket.`.
  */
+import { Attr as EngineAttr, SpanName as EngineSpanName } from '../engine/telemetry.js';
 
 /** Instrumentation scope name of the tracer and the meter. */
 export const INSTRUMENTATION_NAME = 'wscengine';
@@ -14,76 +17,65 @@ export const INSTRUMENTATION_NAME = 'wscengine';
  */
 export const INSTRUMENTATION_VERSION = '0.1.0';
 
-/** The text that replaces every redacted value (query parameter values, bare query keys). */
-export const REDACTED = 'REDACTED';
-
 /**
- * Span names. The engine's own operations and callbacks use the same `wscengine.` prefix,
- * so one query finds everything this library traced.
+ * The names of every span `openTelemetry()` produces: the engine's operations and callbacks
+ * (`wscengine.start`, `wscengine.on_message`, ...) and the adapter calls of the connection
+ * it instruments. One `wscengine.` prefix, so one query finds everything this library traced.
+ *
+ * @example
+ * ```ts
+ * const onMessage = spans.filter((span) => span.name === SpanName.OnMessage);
+ * ```
  */
 export const SpanName = {
-  Start: 'wscengine.start',
-  Stop: 'wscengine.stop',
-  Reconnect: 'wscengine.reconnect',
+  ...EngineSpanName,
+  /** `conn.dial()`: each connect, first start and reconnects alike. */
   Dial: 'wscengine.dial',
+  /** `conn.read()`: one message read, or the close that ended the reads. */
   Read: 'wscengine.read',
+  /** `conn.write()`: one message written. */
   Write: 'wscengine.write',
+  /** `conn.ping()`: from ping sent to pong received. */
   Ping: 'wscengine.ping',
+  /** `conn.close()`: the close handshake. */
   Close: 'wscengine.close',
-  OnOpen: 'wscengine.on_open',
-  OnMessage: 'wscengine.on_message',
-  OnReadError: 'wscengine.on_read_error',
-  OnClose: 'wscengine.on_close',
-  OnCloseError: 'wscengine.on_close_error',
-  OnRestartError: 'wscengine.on_restart_error',
 } as const;
 
-/** Span and metric attribute names. */
+/** The names of the span and metric attributes `openTelemetry()` sets. */
 export const Attr = {
-  /** UUID of the engine session (one connection). */
-  SessionId: 'wscengine.session.id',
-  /** Reconnect attempt number, 1-based; resets after a successful reconnect. */
-  RetryCount: 'wscengine.retry.count',
-  /** `true` on reconnects, `false` on the first start (on `wscengine.on_open`). */
-  Restarting: 'wscengine.restarting',
-  /** Number of read loops. */
-  Readers: 'wscengine.readers',
+  ...EngineAttr,
   /** On the `wscengine.reconnects` counter: whether the attempt succeeded. */
   ReconnectOk: 'wscengine.reconnect.ok',
   /** Measured ping round-trip time in milliseconds (on `wscengine.ping`). */
   PingRttMs: 'wscengine.ping.rtt_ms',
-  /** Close status code sent or received. */
-  CloseCode: 'websocket.close.code',
-  /** Close reason sent or received (URLs inside it are redacted). */
-  CloseReason: 'websocket.close.reason',
-  /** `'text'` or `'binary'`. */
-  MessageType: 'websocket.message.type',
   /** Negotiated subprotocol, `''` if none. */
   Protocol: 'websocket.protocol',
   /** Negotiated extensions, `''` if none. */
   Extensions: 'websocket.extensions',
-  /** Message payload size in bytes (UTF-8 bytes for text). */
-  BodySize: 'messaging.message.body.size',
   /** The target URL, always passed through `redactUrl` first. */
   UrlFull: 'url.full',
   /** Host name of the target. */
   ServerAddress: 'server.address',
   /** Port of the target (the scheme's default when the URL has none). */
   ServerPort: 'server.port',
-  /** HTTP status of the handshake answer. */
-  HttpStatus: 'http.response.status_code',
   /** Class name of the error that ended the span. */
   ErrorType: 'error.type',
   /** The stable `code` string of a wscengine error (e.g. `ERR_DIAL`), when it has one. */
   ErrorCode: 'wscengine.error.code',
 } as const;
 
-/** Metric instrument names. */
+/** The names of the metric instruments `openTelemetry()` creates. */
 export const MetricName = {
+  /** Counter: messages read from the server. */
   MessagesReceived: 'wscengine.messages.received',
+  /** Counter: messages written to the server. */
   MessagesSent: 'wscengine.messages.sent',
+  /** Counter: payload bytes read (UTF-8 bytes for text). */
   BytesReceived: 'wscengine.bytes.received',
+  /** Counter: payload bytes written (UTF-8 bytes for text). */
   BytesSent: 'wscengine.bytes.sent',
+  /** Counter: reconnect attempts, with `wscengine.reconnect.ok`. */
   Reconnects: 'wscengine.reconnects',
+  /** Histogram: ping round-trip time in milliseconds. */
   PingRtt: 'wscengine.ping.rtt',
 } as const;

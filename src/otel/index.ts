@@ -1,18 +1,10 @@
 /**
- * OpenTelemetry instrumentation of the engine and of adapters: traces, metrics, and the
- * URL redaction every span, metric, log line and error message goes through.
- * Imports only `@opentelemetry/api` and the core, so it bundles for browsers.
+ * `wscengine/otel`: the OpenTelemetry instrumentation of the engine, opt-in through its
+ * `telemetry` option. The only entry that imports `@opentelemetry/api` (an optional peer
+ * dependency): without it nothing of OpenTelemetry is loaded or bundled. Imports nothing
+ * Node-specific, so it bundles for browsers.
  * @packageDocumentation
  */
-export {
-  Attr,
-  INSTRUMENTATION_NAME,
-  INSTRUMENTATION_VERSION,
-  MetricName,
-  REDACTED,
-  SpanName,
-} from './constants.js';
-export { redactUrl, redactUrlsInText, urlAttributes } from './redact.js';
-export { createEngineTelemetry, DISABLED_TELEMETRY, type TelemetryOptions } from './telemetry.js';
-export { messageSize, traceAdapter, utf8ByteLength } from './trace-adapter.js';
-export type { EngineTelemetry } from './types.js';
+export { Attr, MetricName, SpanName } from './constants.js';
+export { redactUrl } from './redact.js';
+export { type OpenTelemetryOptions, openTelemetry } from './telemetry.js';

@@ -70,6 +70,8 @@ export function runDetached<T>(fn: () => T): T {
  * @internal
  */
 export function recordError(span: Span, error: unknown): void {
+  // Nothing would keep it (no SDK behind the provider): spare the redaction of the stack.
+  if (!span.isRecording()) return;
   if (error instanceof WebSocketCloseError) {
     span.setAttribute(Attr.CloseCode, error.code);
     span.setAttribute(Attr.CloseReason, redactUrlsInText(error.reason));

@@ -1,83 +1,58 @@
-import type { Attributes } from '@opentelemetry/api';
-import type { ReadWatcher, WebSocketConnectionAdapter } from '../core/adapter.js';
+import type { Attributes, Tracer } from '@opentelemetry/api';
+import type { WebSocketConnectionAdapter } from '../core/adapter.js';
 import { HandshakeError } from '../core/errors.js';
 import { type CallOptions, type HandshakeResponse, type Message, MessageType } from '../core/message.js';
+import { messageSize, utf8ByteLength } from '../core/message-size.js';
 import { Attr, SpanName } from './constants.js';
+import type { Instruments } from './metrics.js';
 import { redactUrlsInText, urlAttributes } from './redact.js';
-import type { EngineTelemetry } from './types.js';
+import { runInSpan } from './span.js';
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 /**
- * Wraps `adapter` so each `dial`, `read`, `write`, `ping` and `close` is a span
- * (`wscengine.dial`, `wscengine.read`, ...) and the messages and bytes read and written
- * are counted, through `telemetry`. Calls, results and errors pass through unchanged;
- * `readQueued` is kept when the inner adapter has one (counted, without a span: it is the
- * per-message fast path), and `getUnderlyingConnection` returns the inner adapter's.
+ * An adapter whose `dial`, `read`, `write`, `ping` and `close` are each a span
+ * (`wscengine.dial`, `wscengine.read`, ...), and whose messages and bytes read and written
+ * and ping round trips are counted. Calls, results and errors pass through unchanged;
+ * `getUnderlyingConnection` returns the inner adapter's.
  *
- * When `telemetry.enabled` is false the adapter itself is returned: no wrapper, no cost.
- * Wrap once: an engine that wraps its adapter does the counting, so do not also wrap it
- * yourself.
- *
- * @example
- * ```ts
- * const telemetry = createEngineTelemetry({ tracerProvider });
- * const conn = traceAdapter(new WsAdapter(), telemetry);
- * await conn.dial(new URL('wss://example.com/feed?token=abc')); // url.full: ...?token=REDACTED
- * ```
+ * It has the six methods of the contract and nothing else: it does not forward the
+ * engine's internal read path of the shipped adapters (`core/inbound-seam.ts`), so an
+ * engine with telemetry reads through `read()` here, and every message is a span and
+ * counted. `openTelemetry().instrument()` builds it.
+ * @internal
  */
-export function traceAdapter(
-  adapter: WebSocketConnectionAdapter,
-  telemetry: EngineTelemetry,
-): WebSocketConnectionAdapter {
-  return telemetry.enabled ? new TracedAdapter(adapter, telemetry) : adapter;
-}
-
-class TracedAdapter implements WebSocketConnectionAdapter {
-  readQueued?: () => Message | undefined;
-  watchReads?: (watcher: ReadWatcher | undefined) => void;
-
+export class TracedAdapter implements WebSocketConnectionAdapter {
   constructor(
     private readonly inner: WebSocketConnectionAdapter,
-    private readonly telemetry: EngineTelemetry,
-  ) {
-    // Only when the inner adapter has it: the engine tests for the method's presence.
-    if (typeof inner.readQueued === 'function') {
-      this.readQueued = () => {
-        const message = this.inner.readQueued?.();
-        if (message !== undefined) this.telemetry.messageIn(messageSize(message));
-        return message;
-      };
-      // Passed through: the messages it announces are counted by `readQueued` above.
-      if (typeof inner.watchReads === 'function') {
-        this.watchReads = (watcher) => this.inner.watchReads?.(watcher);
-      }
-    }
-  }
+    private readonly tracer: Tracer,
+    private readonly instruments: Instruments,
+  ) {}
 
   dial(target: URL, options?: CallOptions): Promise<HandshakeResponse> {
-    return this.telemetry.span(SpanName.Dial, urlAttributes(target), async (span) => {
+    return runInSpan(this.tracer, SpanName.Dial, urlAttributes(target), async (span) => {
       try {
         const response = await this.inner.dial(target, options);
-        span?.setAttributes({
+        span.setAttributes({
           [Attr.HttpStatus]: response.status,
           [Attr.Protocol]: response.protocol,
           [Attr.Extensions]: response.extensions,
         });
         return response;
       } catch (error) {
-        if (error instanceof HandshakeError) span?.setAttribute(Attr.HttpStatus, error.status);
+        if (error instanceof HandshakeError) span.setAttribute(Attr.HttpStatus, error.status);
         throw error;
       }
     });
   }
 
   read(options?: CallOptions): Promise<Message> {
-    return this.telemetry.span(SpanName.Read, NO_ATTRIBUTES, async (span) => {
+    return runInSpan(this.tracer, SpanName.Read, NO_ATTRIBUTES, async (span) => {
       const message = await this.inner.read(options);
       const size = messageSize(message);
-      span?.setAttributes({ [Attr.MessageType]: typeName(message.type), [Attr.BodySize]: size });
-      this.telemetry.messageIn(size);
+      span.setAttributes({ [Attr.MessageType]: typeName(message.type), [Attr.BodySize]: size });
+      this.instruments.messagesReceived.add(1);
+      this.instruments.bytesReceived.add(size);
       return message;
     });
   }
@@ -86,26 +61,27 @@ class TracedAdapter implements WebSocketConnectionAdapter {
     // A wrong pairing of type and data is the inner adapter's to reject; size what we got.
     const size = typeof data === 'string' ? utf8ByteLength(data) : (data?.byteLength ?? 0);
     const attributes = { [Attr.MessageType]: typeName(type), [Attr.BodySize]: size };
-    return this.telemetry.span(SpanName.Write, attributes, async () => {
+    return runInSpan(this.tracer, SpanName.Write, attributes, async () => {
       await this.inner.write(type, data, options);
-      this.telemetry.messageOut(size);
+      this.instruments.messagesSent.add(1);
+      this.instruments.bytesSent.add(size);
     });
   }
 
   ping(options?: CallOptions): Promise<void> {
-    return this.telemetry.span(SpanName.Ping, NO_ATTRIBUTES, async (span) => {
+    return runInSpan(this.tracer, SpanName.Ping, NO_ATTRIBUTES, async (span) => {
       const sentAt = performance.now();
       await this.inner.ping(options);
       const rttMs = performance.now() - sentAt;
-      span?.setAttribute(Attr.PingRttMs, rttMs);
-      this.telemetry.pingRtt(rttMs);
+      span.setAttribute(Attr.PingRttMs, rttMs);
+      this.instruments.pingRtt.record(rttMs);
     });
   }
 
   close(code: number, reason?: string, options?: CallOptions): Promise<void> {
     const attributes: Attributes = { [Attr.CloseCode]: code };
     if (reason !== undefined) attributes[Attr.CloseReason] = redactUrlsInText(reason);
-    return this.telemetry.span(SpanName.Close, attributes, () => this.inner.close(code, reason, options));
+    return runInSpan(this.tracer, SpanName.Close, attributes, () => this.inner.close(code, reason, options));
   }
 
   getUnderlyingConnection(): unknown {
@@ -115,35 +91,4 @@ class TracedAdapter implements WebSocketConnectionAdapter {
 
 function typeName(type: MessageType): string {
   return type === MessageType.Text ? 'text' : type === MessageType.Binary ? 'binary' : String(type);
-}
-
-/** Payload size in bytes: UTF-8 bytes for text, as on the wire. */
-export function messageSize(message: Message): number {
-  return typeof message.data === 'string' ? utf8ByteLength(message.data) : message.data.byteLength;
-}
-
-/**
- * UTF-8 length of `text` without encoding it (no allocation, no Node `Buffer`); a lone
- * surrogate counts as the 3 bytes of the U+FFFD that replaces it on the wire.
- */
-export function utf8ByteLength(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) continue;
-    if (unit < 0x800) {
-      bytes += 1;
-    } else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 2; // two units, four bytes
-        i++;
-      } else {
-        bytes += 2;
-      }
-    } else {
-      bytes += 2;
-    }
-  }
-  return bytes;
 }

@@ -1,12 +1,12 @@
 import { throwIfAborted } from '../core/abort.js';
-import type { ReadWatcher, WebSocketConnectionAdapter } from '../core/adapter.js';
+import type { WebSocketConnectionAdapter } from '../core/adapter.js';
 import { ConnectionClosedError, InvalidOptionsError } from '../core/errors.js';
-import { INBOUND_QUEUE_DEFAULTS, type InboundQueueLimits } from '../core/inbound-queue.js';
+import { INBOUND_QUEUE_DEFAULTS, type InboundQueue, type InboundQueueLimits } from '../core/inbound-queue.js';
+import { INBOUND_QUEUE } from '../core/inbound-seam.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../core/message.js';
 import { validateClose, validateMessage, validateWebSocketUrl } from '../core/validation.js';
 import type { InMemoryLink } from './in-memory-link.js';
-import type { InMemoryHandshaker } from './in-memory-server.js';
-import type { InMemorySocket } from './in-memory-types.js';
+import type { InMemorySocket, LinkSettings } from './in-memory-types.js';
 
 /** Options of an in-memory client adapter. */
 export interface InMemoryAdapterOptions {
@@ -18,6 +18,26 @@ export interface InMemoryAdapterOptions {
   headers?: Record<string, string>;
   /** How long `close()` waits for the server's acknowledgement before dropping the connection. Default 1000 ms. */
   closeTimeoutMs?: number;
+}
+
+/** What a client asks for when it dials. */
+export interface HandshakeRequest {
+  url: URL;
+  protocols: string[];
+  headers: Record<string, string>;
+}
+
+/**
+ * Where an in-memory client gets its connection from: the server, which implements it.
+ * Declared here, by the side that uses it, so the server may import the adapter it makes.
+ */
+export interface InMemoryHandshaker {
+  /** @internal */
+  handshake(
+    request: HandshakeRequest,
+    settings: Pick<LinkSettings, 'inboundQueue' | 'closeTimeoutMs'>,
+    signal: AbortSignal | undefined,
+  ): Promise<{ link: InMemoryLink; response: HandshakeResponse }>;
 }
 
 /** Defaults of {@link InMemoryAdapterOptions}. */
@@ -60,8 +80,8 @@ function resolveOptions(options: InMemoryAdapterOptions): ResolvedOptions {
 /**
  * A real {@link WebSocketConnectionAdapter} over an in-memory connection to an
  * {@link InMemoryServer}: the whole adapter contract (validation, close codes, 1005/1006,
- * ordered concurrent reads, aborts that lose nothing, bounded queue with back-pressure,
- * the `readQueued` and `watchReads` fast paths), with no sockets. Get one from `createInMemoryPair()` or
+ * ordered concurrent reads, aborts that lose nothing, bounded queue with back-pressure),
+ * with no sockets. Get one from `createInMemoryPair()` or
  * `server.createClient()`.
  */
 export class InMemoryAdapter implements WebSocketConnectionAdapter {
@@ -111,21 +131,15 @@ export class InMemoryAdapter implements WebSocketConnectionAdapter {
     return this.link.inbound.read(options?.signal);
   }
 
-  /** A message already queued, or `undefined` without waiting; never throws. */
-  readQueued(): Message | undefined {
-    return this.link?.inbound.shift();
-  }
-
   /**
-   * Watches the current connection's inbound queue: `watcher.queued()` when a delivery
-   * queues a message (not for one a pending `read` took), `watcher.ended()` once the
-   * connection ended (close frame, drop, or `close()`). Before the first dial, or while a
-   * dial is in progress, `ended()` is called at once. A dial replaces the connection, so a
-   * watcher registered before it hears nothing of the new one.
+   * The engine's read path without a promise per message (`core/inbound-seam.ts`): the
+   * current connection's inbound queue, kept after it ended so it can be drained, or
+   * `undefined` before the first dial and while a dial is in progress. Each `dial` makes a
+   * new queue, unwatched.
+   * @internal
    */
-  watchReads(watcher: ReadWatcher | undefined): void {
-    if (this.link) this.link.inbound.watch(watcher);
-    else watcher?.ended();
+  [INBOUND_QUEUE](): InboundQueue | undefined {
+    return this.link?.inbound;
   }
 
   async write(type: MessageType, data: string | Uint8Array, options?: CallOptions): Promise<void> {

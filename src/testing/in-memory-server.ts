@@ -2,7 +2,12 @@ import { onAbort } from '../core/abort.js';
 import { ConnectionClosedError, DialError, HandshakeError, InvalidOptionsError } from '../core/errors.js';
 import type { HandshakeResponse, Message } from '../core/message.js';
 import { validateMessage } from '../core/validation.js';
-import { InMemoryAdapter, type InMemoryAdapterOptions } from './in-memory-adapter.js';
+import {
+  type HandshakeRequest,
+  InMemoryAdapter,
+  type InMemoryAdapterOptions,
+  type InMemoryHandshaker,
+} from './in-memory-adapter.js';
 import { InMemoryLink } from './in-memory-link.js';
 import type { LinkSettings } from './in-memory-types.js';
 import type { ConformancePeer, PeerConnection } from './peer.js';
@@ -99,26 +104,9 @@ export interface InMemoryServerOptions {
   transportBufferBytes?: number;
 }
 
-/** What a client asks for when it dials. */
-export interface HandshakeRequest {
-  url: URL;
-  protocols: string[];
-  headers: Record<string, string>;
-}
-
 type HandshakePlan =
   | { kind: 'refuse'; status: number; headers: Record<string, string>; body: string }
   | { kind: 'stall' };
-
-/** Where an in-memory client gets its connection from. */
-export interface InMemoryHandshaker {
-  /** @internal */
-  handshake(
-    request: HandshakeRequest,
-    settings: Pick<LinkSettings, 'inboundQueue' | 'closeTimeoutMs'>,
-    signal: AbortSignal | undefined,
-  ): Promise<{ link: InMemoryLink; response: HandshakeResponse }>;
-}
 
 /**
  * An in-memory WebSocket server ({@link ConformancePeer}): no sockets, no ports. Clients

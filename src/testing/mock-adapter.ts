@@ -83,7 +83,7 @@ class Mailbox {
  * resolves and makes pending and later default reads reject with
  * `WebSocketCloseError(code, reason)` until the next `dial`. Default calls honour
  * `options.signal` (except `close`, which closes anyway, as the contract says).
- * It has no `readQueued` fast path, so every message goes through a recorded `read`.
+ * It exposes no inbound queue to the engine, so every message goes through a recorded `read`.
  *
  * @example
  * ```ts

@@ -9,7 +9,7 @@ import {
   StatusCode,
   WebSocketCloseError,
   WscEngineError,
-} from '../../src/index.js';
+} from '../../src/core/index.js';
 
 describe('error tree', () => {
   it('WebSocketCloseError message is exactly "connection has been closed: CODE - REASON"', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InboundQueue, type Message, MessageType, type ReadWatcher } from '../../src/index.js';
+import { InboundQueue, type Message, MessageType } from '../../src/core/index.js';
+import type { QueueConsumer } from '../../src/core/queue-consumer.js';
 
 const text = (data: string): Message => ({ type: MessageType.Text, data });
 
@@ -430,7 +431,7 @@ describe('InboundQueue.watch', () => {
   });
 });
 
-function recorder(): ReadWatcher & { events: string[] } {
+function recorder(): QueueConsumer & { events: string[] } {
   const events: string[] = [];
   return { events, queued: () => events.push('queued'), ended: () => events.push('ended') };
 }
@@ -453,7 +454,7 @@ function countListeners(signal: AbortSignal): { added: number; removed: number }
 describe('InboundQueue.watch with offer()', () => {
   function offering(accept: (message: Message) => boolean) {
     const events: string[] = [];
-    const watcher: ReadWatcher = {
+    const watcher: QueueConsumer = {
       offer: (message) => {
         const taken = accept(message);
         events.push(`offer ${message.data} ${taken ? 'taken' : 'declined'}`);

@@ -8,7 +8,7 @@ import {
   validateClose,
   validateMessage,
   validateWebSocketUrl,
-} from '../../src/index.js';
+} from '../../src/core/index.js';
 
 function assertInvalid(fn: () => unknown, code: string) {
   assert.throws(fn, (error: unknown) => error instanceof InvalidArgumentError && error.code === code);

@@ -1,14 +1,16 @@
-import type { ReadWatcher, WebSocketConnectionAdapter } from '../../src/core/adapter.js';
+import type { WebSocketConnectionAdapter } from '../../src/core/adapter.js';
 import { ConnectionClosedError, WebSocketCloseError } from '../../src/core/errors.js';
 import { InboundQueue } from '../../src/core/inbound-queue.js';
+import { INBOUND_QUEUE } from '../../src/core/inbound-seam.js';
 import {
   type CallOptions,
   type HandshakeResponse,
   type Message,
   MessageType,
 } from '../../src/core/message.js';
-import { FakeClock, WebSocketEngine, type WebSocketEngineOptions } from '../../src/engine/index.js';
+import { WebSocketEngine, type WebSocketEngineOptions } from '../../src/engine/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
+import { FakeClock } from '../../src/testing/fake-clock.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 
 export const URL_ = 'ws://127.0.0.1:1/feed';
@@ -57,30 +59,28 @@ export function deferred<T = void>() {
 }
 
 /**
- * An adapter over an `InboundQueue` with the `readQueued` fast path, like the real ones:
- * `push` feeds it, `reads` counts the promise-returning reads. {@link WatchedQueueAdapter}
- * adds `watchReads`.
+ * An adapter over an `InboundQueue` that exposes it to the engine (the internal seam every
+ * shipped adapter has): `push` feeds it, `reads` counts the promise-returning reads.
  */
 export class QueueAdapter implements WebSocketConnectionAdapter {
-  queue = new InboundQueue({ maxMessages: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
+  queue = newQueue();
   reads = 0;
   open = false;
-  closes: { code: number; reason?: string }[] = [];
+  closes: { code: number; reason?: string; aborted: boolean }[] = [];
   writes: Message[] = [];
   /** Called on every write (e.g. to answer synchronously, as an in-memory peer may). */
   onWrite: ((message: Message) => void) | undefined;
 
   async dial(_target: URL, options?: CallOptions): Promise<HandshakeResponse> {
     options?.signal?.throwIfAborted();
-    if (this.queue.isEnded)
-      this.queue = new InboundQueue({ maxMessages: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
+    if (this.queue.isEnded) this.queue = newQueue();
     this.open = true;
     return { status: 101, headers: {}, protocol: '', extensions: '' };
   }
-  async close(code: number, reason?: string): Promise<void> {
+  async close(code: number, reason?: string, options?: CallOptions): Promise<void> {
     if (!this.open) throw new ConnectionClosedError();
     this.open = false;
-    this.closes.push({ code, reason });
+    this.closes.push({ code, reason, aborted: options?.signal?.aborted === true });
     this.queue.end(new WebSocketCloseError(code, reason), true);
   }
   async ping(): Promise<void> {}
@@ -97,8 +97,8 @@ export class QueueAdapter implements WebSocketConnectionAdapter {
   getUnderlyingConnection(): unknown {
     return undefined;
   }
-  readQueued(): Message | undefined {
-    return this.queue.shift();
+  [INBOUND_QUEUE](): InboundQueue {
+    return this.queue;
   }
   push(message: Message): void {
     this.queue.push(message);
@@ -109,11 +109,6 @@ export class QueueAdapter implements WebSocketConnectionAdapter {
   }
 }
 
-/** A {@link QueueAdapter} that can be watched (`watchReads`), like the `ws` adapter: no read waits. */
-export class WatchedQueueAdapter extends QueueAdapter {
-  watchers = 0;
-  watchReads(watcher: ReadWatcher | undefined): void {
-    if (watcher) this.watchers++;
-    this.queue.watch(watcher);
-  }
+function newQueue(): InboundQueue {
+  return new InboundQueue({ maxMessages: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
 }

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../../src/engine/fake-clock.js';
-import {
-  type KeepaliveHost,
-  keepaliveTimer,
-  startKeepalive,
-  stopKeepalive,
-} from '../../src/engine/keepalive.js';
-import type { KeepaliveOptions } from '../../src/engine/options.js';
-import type { TimerEntry, TimerList } from '../../src/engine/timer-list.js';
-import type { CallOptions } from '../../src/index.js';
+import type { CallOptions, InvalidArgumentError, OnMessageArgs } from '../../src/index.js';
 import { UnsupportedOperationError, WebSocketCloseError, WebSocketEngine } from '../../src/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
+import { FakeClock } from '../../src/testing/fake-clock.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
-import { setup, text, URL_, until } from './helpers.js';
+import { deferred, QueueAdapter, setup, text, URL_, until } from './helpers.js';
 
 const keepalive = { intervalMs: 10_000, timeoutMs: 5_000 };
 
@@ -156,145 +148,15 @@ describe('ENGINE.md Run: keepalive', () => {
   });
 });
 
-/** A keepalive host whose pings wait for `pong()` (or the abort); `seen()` is a message arriving. */
-class Host implements KeepaliveHost {
-  timerPrev: TimerEntry | undefined = undefined;
-  timerNext: TimerEntry | undefined = undefined;
-  timerDue = 0;
-  timerList: TimerList | undefined = undefined;
-  keepalivePinging: AbortController | undefined = undefined;
-  private arrived = false;
-  pings = 0;
-  dead = 0;
-  /** Fake time of the last ping and of the death. */
-  pingAt = -1;
-  deadAt = -1;
-  inFlight: (() => void) | undefined;
-  onDead: (() => void) | undefined;
-
-  constructor(
-    private readonly clock: FakeClock,
-    readonly keepaliveOptions: KeepaliveOptions,
-  ) {}
-
-  get keepaliveClock(): FakeClock {
-    return this.clock;
-  }
-
-  seen(): void {
-    this.arrived = true;
-  }
-
-  takeSeen(): boolean {
-    const arrived = this.arrived;
-    this.arrived = false;
-    return arrived;
-  }
-
-  onTimer(): void {
-    keepaliveTimer(this);
-  }
-
-  keepalivePing(signal: AbortSignal): Promise<void> {
-    this.pings++;
-    this.pingAt = this.clock.now();
-    return new Promise<void>((resolve, reject) => {
-      this.inFlight = resolve;
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    });
-  }
-
-  keepaliveDead(): void {
-    this.dead++;
-    this.deadAt = this.clock.now();
-    this.onDead?.();
-  }
-
-  keepaliveUnsupported(): void {}
-
-  pong(): void {
-    this.inFlight?.();
-    this.inFlight = undefined;
-  }
-}
-
-describe('keepalive timers are shared: one clock timer per clock and duration', () => {
-  it("1,000 sessions' keepalives hold one clock timer (two while some wait for a pong)", async () => {
+describe('keepalive timers: one sweep timer per clock and interval', () => {
+  it('1,000 engines on one clock share one sweep timer; a pong wait adds a timer only while a ping is out', async () => {
     const clock = new FakeClock(1_000_000);
-    const hosts = Array.from({ length: 1_000 }, () => new Host(clock, keepalive));
-    for (let i = 0; i < hosts.length; i++) {
-      if (i % 100 === 0) await clock.advance(1); // sessions opened over 10 ms
-      startKeepalive(hosts[i]);
-    }
-    assert.equal(clock.pendingTimers, 1);
-    // Messages flow on the first half: no ping there.
-    for (const host of hosts.slice(0, 500)) host.seen();
-    await clock.advance(10_000);
-    assert.equal(clock.pendingTimers, 2, 'the interval list (500) and the pong wait list (500)');
-    assert.equal(
-      hosts.reduce((n, h) => n + h.pings, 0),
-      500,
-    );
-    assert.deepEqual(
-      hosts.map((h) => h.pings),
-      [...Array(500).fill(0), ...Array(500).fill(1)],
-    );
-    // Sessions opened at t0 + 1..10 ms, by 100: each pinged exactly intervalMs after its start.
-    const t0 = 1_000_000;
-    const startedAt = (i: number) => t0 + 1 + Math.floor(i / 100);
-    assert.deepEqual(
-      hosts.slice(500).map((h, i) => h.pingAt - startedAt(500 + i)),
-      Array(500).fill(10_000),
-    );
-    // Pongs for 250; the other 250 stay silent and are declared dead exactly timeoutMs after their ping.
-    for (const host of hosts.slice(500, 750)) host.pong();
-    await clock.advance(4_990); // t0 + 15 000: the first dies at t0 + 15 001
-    assert.equal(
-      hosts.reduce((n, h) => n + h.dead, 0),
-      0,
-    );
-    await clock.advance(10);
-    assert.deepEqual(
-      hosts.map((h, i) => (h.dead ? h.deadAt - startedAt(i) : 0)),
-      [...Array(750).fill(0), ...Array(250).fill(15_000)],
-    );
-    assert.equal(clock.pendingTimers, 1, 'only the interval list is left');
-    // t0 + 20 010: the 750 alive have been silent for a whole interval: all ping, one list again.
-    await clock.advance(5_000);
-    assert.equal(
-      hosts.reduce((n, h) => n + h.pings, 0),
-      500 + 750,
-    );
-    assert.equal(clock.pendingTimers, 1, 'only the pong wait list');
-    for (const host of hosts) stopKeepalive(host);
-    assert.equal(clock.pendingTimers, 0);
-  });
-
-  it('a host that throws does not cost the other sessions their keepalive', async () => {
-    const clock = new FakeClock();
-    const hosts = Array.from({ length: 3 }, () => new Host(clock, keepalive));
-    const broken = new Error('broken host');
-    hosts[0].onDead = () => {
-      throw broken;
-    };
-    for (const host of hosts) startKeepalive(host);
-    await clock.advance(10_000);
-    await assert.rejects(clock.advance(5_000), broken);
-    assert.deepEqual(
-      hosts.map((h) => h.dead),
-      [1, 1, 1],
-    );
-    assert.equal(clock.pendingTimers, 0);
-  });
-
-  it('1,000 engines on one clock share one keepalive timer; none is left once they stop', async () => {
-    const clock = new FakeClock(1_000_000);
-    const engines = Array.from(
-      { length: 1_000 },
-      () =>
+    const adapters = Array.from({ length: 1_000 }, () => new WebSocketConnectionAdapterMock());
+    const engines = adapters.map(
+      (adapter) =>
         new WebSocketEngine({
           url: URL_,
-          adapter: new WebSocketConnectionAdapterMock(),
+          adapter,
           client: new WebSocketClientMock(),
           clock,
           readers: 1,
@@ -304,8 +166,112 @@ describe('keepalive timers are shared: one clock timer per clock and duration', 
     await Promise.all(engines.map((engine) => engine.start()));
     assert.equal(clock.pendingTimers, 1);
     await clock.advance(30_000);
-    assert.equal(clock.pendingTimers, 1);
+    assert.equal(clock.pendingTimers, 1, 'pongs came at once: no pong wait left');
+    assert.ok(adapters.every((a) => a.ping.callCount === 3));
     await Promise.all(engines.map((engine) => engine.stop()));
     assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('a silent connection is found within 2 x intervalMs + timeoutMs, whenever it dies', async () => {
+    for (const diesAfter of [1, 4_000, 9_999, 10_001, 19_999]) {
+      const s = setup({ keepalive, autoReconnect: false });
+      await s.engine.start();
+      s.adapter.pushMessage(text('alive'));
+      await s.clock.advance(diesAfter);
+      stallPings(s.adapter);
+      const diedAt = s.clock.now();
+      await s.clock.advance(2 * keepalive.intervalMs + keepalive.timeoutMs);
+      const { args } = await s.client.onClose.waitForCall(1);
+      assert.equal(args[0].closeMessage?.code, 1006, `died ${diesAfter} ms in`);
+      assert.ok(s.clock.now() - diedAt <= 2 * keepalive.intervalMs + keepalive.timeoutMs);
+      await until(() => !s.engine.isStarted, 'engine end');
+    }
+  });
+});
+
+describe('keepalive defects (regressions)', () => {
+  it('a slow consumer is not a dead peer: no keepalive timeout while messages wait for the engine', async () => {
+    const adapter = new QueueAdapter();
+    const clock = new FakeClock(1_000_000);
+    let pings = 0;
+    adapter.ping = (options?: CallOptions) => {
+      pings++;
+      // The socket is paused by the full queue: a pong could not be read.
+      return new Promise<void>((_, reject) => {
+        options?.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
+      });
+    };
+    const gate = deferred();
+    const seen: string[] = [];
+    const client = new WebSocketClientMock();
+    client.onMessage.implementation(async ({ message }: OnMessageArgs) => {
+      seen.push(message.data as string);
+      await gate.promise;
+    });
+    const engine = new WebSocketEngine({
+      url: URL_,
+      adapter,
+      client,
+      clock,
+      readers: 1,
+      keepalive,
+      autoReconnect: false,
+    });
+    await engine.start();
+    for (let i = 0; i < 3; i++) adapter.push(text(String(i)));
+    await clock.advance(60_000);
+    assert.equal(client.onClose.callCount, 0, 'the slow side is the engine, not the peer');
+    assert.equal(pings, 0, 'no ping while messages wait');
+    gate.resolve();
+    await until(() => seen.length === 3, 'the queued messages');
+    assert.deepEqual(seen, ['0', '1', '2']);
+    await clock.advance(2 * keepalive.intervalMs + keepalive.timeoutMs);
+    await client.onClose.waitForCall(1);
+    assert.equal(
+      client.onClose.calls[0].args[0].closeMessage?.code,
+      1006,
+      'once drained, silence counts again',
+    );
+  });
+
+  it('after a keepalive timeout an unsendable code from onClose goes to onCloseError and the drop closes with 1001', async () => {
+    const s = setup({ keepalive, autoReconnect: false });
+    stallPings(s.adapter);
+    s.client.onClose.returns({ code: 1006, reason: 'nope' });
+    await s.engine.start();
+    await s.clock.advance(15_000);
+    await until(() => !s.engine.isStarted, 'engine end');
+    assert.equal(s.client.onCloseError.callCount, 1);
+    assert.equal(
+      (s.client.onCloseError.calls[0].args[0].error as InvalidArgumentError).code,
+      'ERR_INVALID_CLOSE_CODE',
+    );
+    assert.equal(s.adapter.close.callCount, 1);
+    const [code, reason, options] = s.adapter.close.calls[0].args;
+    assert.deepEqual([code, reason, options?.signal?.aborted], [1001, 'Going away', true]);
+  });
+
+  it('a keepalive drop is closed before the next dial, and leaves nothing behind for the next sessions', async () => {
+    const s = setup({ keepalive });
+    stallPings(s.adapter);
+    const order: string[] = [];
+    s.adapter.close.implementation(async (code: number, reason?: string, options?: CallOptions) => {
+      order.push('close started');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await s.adapter.close.default(code, reason, options);
+      order.push('close done');
+    });
+    s.adapter.dial.implementation(async (target: URL, options?: CallOptions) => {
+      order.push('dial');
+      return s.adapter.dial.default(target, options);
+    });
+    await s.engine.start();
+    for (let i = 2; i <= 4; i++) {
+      await s.clock.advance(15_000);
+      await s.client.onOpen.waitForCall(i);
+    }
+    assert.deepEqual(order, ['dial', ...Array(3).fill(['close started', 'close done', 'dial']).flat()]);
+    await s.engine.stop();
+    assert.equal(s.clock.pendingTimers, 0);
   });
 });

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  ENGINE_DEFAULTS,
-  FakeClock,
-  resolveEngineOptions,
-  WebSocketEngine,
-  type WebSocketEngineOptions,
-} from '../../src/engine/index.js';
+import { ENGINE_DEFAULTS, WebSocketEngine } from '../../src/engine/index.js';
+import { MAX_TIMER_MS, resolveOptions as resolveEngineOptions } from '../../src/engine/resolve-options.js';
 import { ErrorCode, InvalidOptionsError } from '../../src/index.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 
@@ -77,48 +72,40 @@ describe('engine options', () => {
   });
 });
 
-describe('engine settings: one object for engines built alike', () => {
-  const settingsOf = (options: Partial<WebSocketEngineOptions> = {}) =>
-    (
-      new WebSocketEngine({
-        ...base,
-        adapter: new WebSocketConnectionAdapterMock(),
-        ...options,
-      }) as unknown as {
-        settings: object;
-      }
-    ).settings;
-
-  it('engines with equal options share one frozen settings object, whatever url, adapter and client', () => {
-    const keepalive = { intervalMs: 15_000, timeoutMs: 5_000 };
-    const a = settingsOf({ keepalive, readers: 2, reconnect: { maxDelayMs: 10_000 } });
-    const b = settingsOf({
-      url: 'ws://other/',
-      client: { onMessage() {} },
-      keepalive: { ...keepalive },
-      readers: 2,
-      reconnect: { maxDelayMs: 10_000 },
-    });
-    assert.equal(a, b);
-    assert.ok(Object.isFrozen(a));
-    assert.notEqual(a, settingsOf({ keepalive, readers: 3, reconnect: { maxDelayMs: 10_000 } }));
-    assert.notEqual(a, settingsOf({ keepalive: { intervalMs: 15_000, timeoutMs: 4_000 }, readers: 2 }));
-  });
-
-  it("a custom clock or a shouldReconnect function makes the settings an engine's own", () => {
-    const clock = new FakeClock();
-    assert.notEqual(settingsOf({ clock }), settingsOf({ clock }));
-    const shouldReconnect = () => true;
-    assert.notEqual(
-      settingsOf({ reconnect: { shouldReconnect } }),
-      settingsOf({ reconnect: { shouldReconnect } }),
+describe('engine options: timer bounds (regression)', () => {
+  it('openTimeoutMs, stopTimeoutMs and keepalive times above 2^31-1 ms are rejected, not turned into 1 ms timers', () => {
+    assert.throws(
+      () =>
+        new WebSocketEngine({
+          ...base,
+          openTimeoutMs: MAX_TIMER_MS + 1,
+          stopTimeoutMs: 2 ** 40,
+          keepalive: { intervalMs: 2 ** 32, timeoutMs: MAX_TIMER_MS + 1 },
+        }),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidOptionsError);
+        assert.equal(e.code, ErrorCode.InvalidOptions);
+        const names = e.issues.map((issue) => issue.split(':')[0]);
+        assert.deepEqual(names, [
+          'openTimeoutMs',
+          'stopTimeoutMs',
+          'keepalive.intervalMs',
+          'keepalive.timeoutMs',
+        ]);
+        assert.match(e.issues[0], /from 0 to 2147483647/);
+        return true;
+      },
+    );
+    assert.doesNotThrow(
+      () => new WebSocketEngine({ ...base, openTimeoutMs: MAX_TIMER_MS, stopTimeoutMs: 0 }),
     );
   });
 
   it('a later change to the options object given does not reach the engine', () => {
     const keepalive = { intervalMs: 15_000, timeoutMs: 5_000 };
-    const settings = settingsOf({ keepalive }) as { keepalive: { intervalMs: number } };
+    const resolved = resolveEngineOptions({ ...base, keepalive });
     keepalive.intervalMs = 1;
-    assert.equal(settings.keepalive.intervalMs, 15_000);
+    assert.equal(resolved.keepalive?.intervalMs, 15_000);
+    assert.ok(Object.isFrozen(resolved));
   });
 });

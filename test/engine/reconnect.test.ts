@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { backoffDelay } from '../../src/engine/backoff.js';
 import type { OnOpenArgs, OnRestartErrorArgs } from '../../src/engine/index.js';
-import { backoffDelay } from '../../src/engine/index.js';
 import { DialError, HandshakeError } from '../../src/index.js';
 import { setup, until } from './helpers.js';
 

@@ -95,7 +95,7 @@ describe('ENGINE.md Run', () => {
     await until(() => !engine.isStarted);
   });
 
-  it('queued messages are dispatched synchronously through readQueued, without a read() per message', async () => {
+  it('queued messages are dispatched synchronously from the adapter queue, without a read() per message', async () => {
     const adapter = new QueueAdapter();
     const seen: string[] = [];
     const client = { onMessage: ({ message }: OnMessageArgs) => void seen.push(message.data as string) };

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { MessageType } from '../../src/core/message.js';
 import { WebSocketEngine } from '../../src/engine/index.js';
+import { openTelemetry } from '../../src/otel/index.js';
 import { createInMemoryPair } from '../../src/testing/in-memory.js';
 import { createMetrics, createTracing, serializeAll, useContextManager } from './helpers.js';
 
@@ -35,14 +36,17 @@ describe('engine tracing (in-memory pair)', () => {
     const { client: adapter, server } = createInMemoryPair({ url: 'ws://in-memory.test/' });
     const userTracer = tracing.provider.getTracer('user');
     const handled = deferred();
+    let sessionId: string | undefined;
     const engine = new WebSocketEngine({
       url: SECRET_URL,
       adapter,
       readers: 1,
-      tracerProvider: tracing.provider,
-      meterProvider: m.provider,
+      telemetry: openTelemetry({ tracerProvider: tracing.provider, meterProvider: m.provider }),
       client: {
-        onOpen: async ({ conn }) => conn.write(MessageType.Text, 'hello'),
+        onOpen: async ({ conn, sessionId: id }) => {
+          sessionId = id;
+          await conn.write(MessageType.Text, 'hello');
+        },
         onMessage: async () => {
           userTracer.startSpan('user.sync-work').end();
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -53,7 +57,6 @@ describe('engine tracing (in-memory pair)', () => {
       },
     });
     await engine.start();
-    const sessionId = engine.sessionId;
     assert.ok(sessionId);
     const peer = await server.accept();
     assert.equal((await peer.nextMessage()).data, 'hello');
@@ -92,6 +95,15 @@ describe('engine tracing (in-memory pair)', () => {
     assert.equal(one('wscengine.on_message').attributes['messaging.message.body.size'], 7);
   });
 
+  it('reads through the traced adapter: each message read is a wscengine.read span', async () => {
+    await runSession();
+    const sizes = tracing.byName('wscengine.read').map((s) => s.attributes['messaging.message.body.size']);
+    assert.deepEqual(
+      sizes.filter((size) => size !== undefined),
+      [7],
+    );
+  });
+
   it("makes the user's spans inside onMessage children of on_message, also after an await", async () => {
     await runSession();
     const onMessage = one('wscengine.on_message');
@@ -122,8 +134,7 @@ describe('engine tracing (in-memory pair)', () => {
     const engine = new WebSocketEngine({
       url: SECRET_URL.replace('in-memory.test', 'elsewhere.test'),
       adapter,
-      tracerProvider: tracing.provider,
-      meterProvider: m.provider,
+      telemetry: openTelemetry({ tracerProvider: tracing.provider, meterProvider: m.provider }),
       client: { onMessage: () => {} },
     });
     const error = await engine.start().then(
@@ -139,4 +150,41 @@ describe('engine tracing (in-memory pair)', () => {
     const exported = serializeAll(tracing.spans(), await m.collect());
     for (const secret of SECRETS) assert.ok(!exported.includes(secret), `${secret} leaked: ${exported}`);
   });
+
+  it('counts a reconnect by its outcome and traces the new dial', async () => {
+    const { client: adapter, server } = createInMemoryPair({ url: 'ws://in-memory.test/' });
+    const reopened = deferred();
+    const engine = new WebSocketEngine({
+      url: 'ws://in-memory.test/',
+      adapter,
+      reconnect: { initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      telemetry: openTelemetry({ tracerProvider: tracing.provider, meterProvider: m.provider }),
+      client: {
+        onOpen: ({ restarting }) => {
+          if (restarting) reopened.resolve();
+        },
+        onMessage: () => {},
+      },
+    });
+    await engine.start();
+    (await server.accept()).close(4000, 'go away and come back');
+    await server.accept();
+    await reopened.promise;
+    await eventually(async () => (await m.sum('wscengine.reconnects')) === 1, 'one reconnect counted');
+    const [point] = await m.points('wscengine.reconnects');
+    assert.equal(point.attributes['wscengine.reconnect.ok'], true);
+    await engine.stop();
+    await server.close();
+    assert.ok(tracing.byName('wscengine.reconnect').length >= 1, 'a reconnect span');
+    assert.equal(tracing.byName('wscengine.dial').length, 2);
+  });
 });
+
+/** Polls `check` once per macrotask turn until it holds; fails after `timeoutMs`. */
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 2_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) assert.fail(`timed out waiting for: ${what}`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REDACTED } from '../../src/otel/constants.js';
+import { REDACTED } from '../../src/core/redact.js';
 import { redactUrl, redactUrlsInText, urlAttributes } from '../../src/otel/redact.js';
 
 describe('redactUrl', () => {

@@ -1,47 +1,50 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { metrics, ProxyTracerProvider, SpanStatusCode, trace } from '@opentelemetry/api';
+import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DialError, WebSocketCloseError } from '../../src/core/errors.js';
+import { inboundQueueOf } from '../../src/core/inbound-seam.js';
+import { MessageType } from '../../src/core/message.js';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from '../../src/otel/constants.js';
-import { createEngineTelemetry, DISABLED_TELEMETRY } from '../../src/otel/telemetry.js';
+import { openTelemetry } from '../../src/otel/telemetry.js';
+import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 import { createMetrics, createTracing, resetGlobals, useContextManager } from './helpers.js';
 
-describe('createEngineTelemetry: enabled', () => {
+describe('openTelemetry: providers', () => {
   afterEach(resetGlobals);
 
-  it('is disabled when no SDK is registered and no provider is passed', () => {
-    const telemetry = createEngineTelemetry();
-    assert.equal(telemetry.enabled, false);
-    assert.equal(telemetry, DISABLED_TELEMETRY);
-  });
-
-  it('is disabled for a proxy tracer provider without a delegate', () => {
-    assert.equal(createEngineTelemetry({ tracerProvider: new ProxyTracerProvider() }).enabled, false);
-  });
-
-  it('is enabled with a tracer provider passed', async () => {
+  it('names the instrumentation scope wscengine with the package version', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    assert.equal(INSTRUMENTATION_VERSION, pkg.version);
     const tracing = createTracing();
-    assert.equal(createEngineTelemetry({ tracerProvider: tracing.provider }).enabled, true);
+    openTelemetry({ tracerProvider: tracing.provider }).span('s', {}, () => {});
+    const [span] = tracing.spans();
+    assert.equal(span.instrumentationScope.name, INSTRUMENTATION_NAME);
+    assert.equal(span.instrumentationScope.version, pkg.version);
     await tracing.shutdown();
   });
 
-  it('is enabled with only a meter provider passed, and span() then just calls fn', async () => {
+  it('uses the global tracer and meter providers when none is passed', async () => {
+    const tracing = createTracing();
     const m = createMetrics();
-    const telemetry = createEngineTelemetry({ meterProvider: m.provider });
-    assert.equal(telemetry.enabled, true);
-    assert.equal(
-      telemetry.span('x', {}, (span) => span),
-      undefined,
+    assert.equal(trace.setGlobalTracerProvider(tracing.provider), true);
+    assert.equal(metrics.setGlobalMeterProvider(m.provider), true);
+    const telemetry = openTelemetry();
+    telemetry.span('wscengine.start', {}, () => {});
+    telemetry.reconnect(true);
+    assert.deepEqual(
+      tracing.spans().map((s) => s.name),
+      ['wscengine.start'],
     );
+    assert.equal(await m.sum('wscengine.reconnects'), 1);
+    await tracing.shutdown();
     await m.shutdown();
   });
 
-  it('is enabled when an SDK is registered globally before creation', async () => {
+  it('sends spans to a global tracer provider registered after it was created', async () => {
+    const telemetry = openTelemetry();
     const tracing = createTracing();
-    assert.equal(trace.setGlobalTracerProvider(tracing.provider), true);
-    const telemetry = createEngineTelemetry();
-    assert.equal(telemetry.enabled, true);
+    trace.setGlobalTracerProvider(tracing.provider);
     telemetry.span('wscengine.start', {}, () => {});
     assert.deepEqual(
       tracing.spans().map((s) => s.name),
@@ -50,40 +53,68 @@ describe('createEngineTelemetry: enabled', () => {
     await tracing.shutdown();
   });
 
-  it('is enabled when only a global meter provider is registered', async () => {
-    const m = createMetrics();
-    assert.equal(metrics.setGlobalMeterProvider(m.provider), true);
-    assert.equal(createEngineTelemetry().enabled, true);
-    await m.shutdown();
-  });
-
-  it('the disabled telemetry runs fn without a span and returns its result', () => {
-    const telemetry = createEngineTelemetry();
+  it('without an SDK anywhere, runs fn and passes its result and errors through', async () => {
+    const telemetry = openTelemetry();
     const promise = Promise.resolve(1);
+    assert.equal(await telemetry.span('x', {}, () => promise), 1);
     assert.equal(
-      telemetry.span('x', {}, () => promise),
-      promise,
+      telemetry.span('x', {}, () => 7),
+      7,
     );
-    assert.throws(() => telemetry.span('x', {}, () => assert.fail('boom')), /boom/);
-    telemetry.messageIn(1);
-    telemetry.messageOut(1);
-    telemetry.reconnect(true);
-    telemetry.pingRtt(1);
+    const error = new Error('boom');
+    assert.throws(
+      () =>
+        telemetry.span('x', {}, () => {
+          throw error;
+        }),
+      (thrown) => thrown === error,
+    );
+    telemetry.reconnect(false);
+    const mock = new WebSocketConnectionAdapterMock();
+    const conn = telemetry.instrument(mock);
+    await conn.dial(new URL('ws://example.com/'));
+    mock.pushMessage({ type: MessageType.Text, data: 'hi' });
+    assert.deepEqual(await conn.read(), { type: MessageType.Text, data: 'hi' });
   });
 
-  it('names the instrumentation scope wscengine with the package version', async () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    assert.equal(INSTRUMENTATION_VERSION, pkg.version);
+  it('uses only the meter provider passed when no tracer provider is, and the other way round', async () => {
+    const m = createMetrics();
+    openTelemetry({ meterProvider: m.provider }).reconnect(true);
+    assert.equal(await m.sum('wscengine.reconnects'), 1);
     const tracing = createTracing();
-    createEngineTelemetry({ tracerProvider: tracing.provider }).span('s', {}, () => {});
-    const [span] = tracing.spans();
-    assert.equal(span.instrumentationScope.name, INSTRUMENTATION_NAME);
-    assert.equal(span.instrumentationScope.version, pkg.version);
+    openTelemetry({ tracerProvider: tracing.provider }).span('wscengine.stop', {}, () => {});
+    assert.equal(tracing.spans().length, 1);
     await tracing.shutdown();
+    await m.shutdown();
   });
 });
 
-describe('createEngineTelemetry: span()', () => {
+describe('openTelemetry: instrument()', () => {
+  it('returns a new adapter with the six methods of the contract, not the adapter itself', () => {
+    const mock = new WebSocketConnectionAdapterMock();
+    const conn = openTelemetry().instrument(mock);
+    assert.notEqual(conn, mock);
+    for (const method of ['dial', 'close', 'ping', 'read', 'write', 'getUnderlyingConnection'] as const) {
+      assert.equal(typeof conn[method], 'function', method);
+    }
+  });
+
+  it("hides the engine's inbound seam of the inner adapter, so the engine reads (and traces) through read()", () => {
+    const queue = { fake: 'queue' };
+    const inner = Object.assign(new WebSocketConnectionAdapterMock(), {
+      [Symbol.for('wscengine.inboundQueue')]: () => queue,
+      readQueued: () => undefined,
+      watchReads: () => {},
+    });
+    assert.equal(inboundQueueOf(inner), queue, 'the inner adapter exposes a queue');
+    const conn = openTelemetry().instrument(inner);
+    assert.equal(inboundQueueOf(conn), undefined);
+    assert.equal('readQueued' in conn, false);
+    assert.equal('watchReads' in conn, false);
+  });
+});
+
+describe('openTelemetry: span()', () => {
   let tracing: ReturnType<typeof createTracing>;
   let cleanupContext: () => void;
   beforeEach(() => {
@@ -94,11 +125,11 @@ describe('createEngineTelemetry: span()', () => {
     cleanupContext();
     await tracing.shutdown();
   });
-  const telemetry = () => createEngineTelemetry({ tracerProvider: tracing.provider });
+  const telemetry = () => openTelemetry({ tracerProvider: tracing.provider });
 
   it('returns a synchronous result as is and ends the span with its attributes', () => {
-    const result = telemetry().span('wscengine.on_open', { 'wscengine.session.id': 'abc' }, (span) => {
-      assert.ok(span?.isRecording());
+    const result = telemetry().span('wscengine.on_open', { 'wscengine.session.id': 'abc' }, () => {
+      assert.ok(trace.getActiveSpan()?.isRecording(), 'its span is the active one');
       return 42;
     });
     assert.equal(result, 42);
@@ -238,46 +269,70 @@ describe('createEngineTelemetry: span()', () => {
   });
 });
 
-describe('createEngineTelemetry: metrics', () => {
-  it('counts messages and bytes, reconnects by outcome, and records ping round trips', async () => {
+describe('openTelemetry: detached()', () => {
+  it('runs fn without the active span, so spans started inside, also after an await, are roots', async () => {
+    const tracing = createTracing();
+    const cleanupContext = useContextManager();
+    const telemetry = openTelemetry({ tracerProvider: tracing.provider });
+    let background: Promise<void> | undefined;
+    await telemetry.span('wscengine.start', {}, async () => {
+      background = telemetry.detached(async () => {
+        assert.equal(trace.getActiveSpan(), undefined);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await telemetry.span('wscengine.on_message', {}, async () => {});
+      });
+      assert.ok(trace.getActiveSpan(), 'the caller keeps its span');
+    });
+    await background;
+    assert.equal(tracing.byName('wscengine.on_message')[0].parentSpanContext, undefined);
+    cleanupContext();
+    await tracing.shutdown();
+  });
+
+  it('returns what fn returns', () => {
+    assert.equal(
+      openTelemetry().detached(() => 7),
+      7,
+    );
+  });
+});
+
+describe('openTelemetry: metrics', () => {
+  it('counts reconnect attempts by outcome', async () => {
     const m = createMetrics();
-    const telemetry = createEngineTelemetry({ meterProvider: m.provider });
-    telemetry.messageIn(10);
-    telemetry.messageIn(5);
-    telemetry.messageOut(7);
+    const telemetry = openTelemetry({ meterProvider: m.provider });
     telemetry.reconnect(false);
     telemetry.reconnect(false);
     telemetry.reconnect(true);
-    telemetry.pingRtt(12);
-    telemetry.pingRtt(30);
-
-    assert.equal(await m.sum('wscengine.messages.received'), 2);
-    assert.equal(await m.sum('wscengine.bytes.received'), 15);
-    assert.equal(await m.sum('wscengine.messages.sent'), 1);
-    assert.equal(await m.sum('wscengine.bytes.sent'), 7);
     const reconnects = await m.points('wscengine.reconnects');
     const byOk = new Map(reconnects.map((p) => [p.attributes['wscengine.reconnect.ok'], p.value]));
     assert.deepEqual(Object.fromEntries(byOk), { true: 1, false: 2 });
-    const [rtt] = await m.points('wscengine.ping.rtt');
-    const histogram = rtt.value as { count: number; sum?: number; min?: number; max?: number };
-    assert.equal(histogram.count, 2);
-    assert.equal(histogram.sum, 42);
-    assert.equal(histogram.min, 12);
-    assert.equal(histogram.max, 30);
     await m.shutdown();
   });
 
   it('declares units on the instruments', async () => {
     const m = createMetrics();
-    const telemetry = createEngineTelemetry({ meterProvider: m.provider });
-    telemetry.messageIn(1);
-    telemetry.pingRtt(1);
+    const telemetry = openTelemetry({ meterProvider: m.provider });
+    const mock = new WebSocketConnectionAdapterMock();
+    const conn = telemetry.instrument(mock);
+    await conn.dial(new URL('ws://example.com/'));
+    mock.pushMessage({ type: MessageType.Text, data: 'x' });
+    await conn.read();
+    await conn.write(MessageType.Text, 'y');
+    await conn.ping();
+    telemetry.reconnect(true);
     const units = new Map<string, string>();
     for (const scope of (await m.collect()).scopeMetrics) {
       for (const metric of scope.metrics) units.set(metric.descriptor.name, metric.descriptor.unit);
     }
-    assert.equal(units.get('wscengine.bytes.received'), 'By');
-    assert.equal(units.get('wscengine.ping.rtt'), 'ms');
+    assert.deepEqual(Object.fromEntries(units), {
+      'wscengine.messages.received': '{message}',
+      'wscengine.bytes.received': 'By',
+      'wscengine.messages.sent': '{message}',
+      'wscengine.bytes.sent': 'By',
+      'wscengine.ping.rtt': 'ms',
+      'wscengine.reconnects': '{attempt}',
+    });
     await m.shutdown();
   });
 });

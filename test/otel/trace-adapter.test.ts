@@ -3,13 +3,13 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { WebSocketConnectionAdapter } from '../../src/core/adapter.js';
 import { DialError, HandshakeError, WebSocketCloseError } from '../../src/core/errors.js';
-import { type Message, MessageType } from '../../src/core/message.js';
-import { createEngineTelemetry } from '../../src/otel/telemetry.js';
-import { traceAdapter, utf8ByteLength } from '../../src/otel/trace-adapter.js';
+import { MessageType } from '../../src/core/message.js';
+import { utf8ByteLength } from '../../src/core/message-size.js';
+import { openTelemetry } from '../../src/otel/telemetry.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 import { createMetrics, createTracing, serializeAll, useContextManager } from './helpers.js';
 
-describe('traceAdapter', () => {
+describe('openTelemetry().instrument(): the traced adapter', () => {
   let tracing: ReturnType<typeof createTracing>;
   let m: ReturnType<typeof createMetrics>;
   let cleanupContext: () => void;
@@ -20,20 +20,12 @@ describe('traceAdapter', () => {
     m = createMetrics();
     cleanupContext = useContextManager();
     mock = new WebSocketConnectionAdapterMock();
-    conn = traceAdapter(
-      mock,
-      createEngineTelemetry({ tracerProvider: tracing.provider, meterProvider: m.provider }),
-    );
+    conn = openTelemetry({ tracerProvider: tracing.provider, meterProvider: m.provider }).instrument(mock);
   });
   afterEach(async () => {
     cleanupContext();
     await tracing.shutdown();
     await m.shutdown();
-  });
-
-  it('returns the adapter itself when telemetry is disabled', () => {
-    const plain = new WebSocketConnectionAdapterMock();
-    assert.equal(traceAdapter(plain, createEngineTelemetry()), plain);
   });
 
   it('traces dial with the redacted URL, server address and port, and the negotiated protocol', async () => {
@@ -153,21 +145,19 @@ describe('traceAdapter', () => {
     assert.equal(conn.getUnderlyingConnection(), socket);
   });
 
-  it('has no readQueued when the inner adapter has none', () => {
-    assert.equal('readQueued' in mock, false);
-    assert.equal(conn.readQueued, undefined);
-  });
-
-  it('passes readQueued through when the inner adapter has it, counting messages', async () => {
-    const queued: Message[] = [{ type: MessageType.Text, data: 'q1' }];
-    const inner = Object.assign(new WebSocketConnectionAdapterMock(), {
-      readQueued: () => queued.shift(),
-    });
-    const traced = traceAdapter(inner, createEngineTelemetry({ meterProvider: m.provider }));
-    assert.deepEqual(traced.readQueued?.(), { type: MessageType.Text, data: 'q1' });
-    assert.equal(traced.readQueued?.(), undefined);
-    assert.equal(await m.sum('wscengine.messages.received'), 1);
-    assert.equal(await m.sum('wscengine.bytes.received'), 2);
+  it('traces every read, each message a span of its own, with concurrent reads', async () => {
+    await conn.dial(new URL('ws://example.com/'));
+    const reads = [conn.read(), conn.read(), conn.read()];
+    for (const data of ['a', 'bb', 'ccc']) mock.pushMessage({ type: MessageType.Text, data });
+    assert.deepEqual(
+      (await Promise.all(reads)).map((message) => message.data),
+      ['a', 'bb', 'ccc'],
+    );
+    assert.deepEqual(
+      tracing.byName('wscengine.read').map((s) => s.attributes['messaging.message.body.size']),
+      [1, 2, 3],
+    );
+    assert.equal(await m.sum('wscengine.messages.received'), 3);
   });
 
   it('nests adapter spans under the active span', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MessageType } from '../../src/core/index.js';
 import type { OnCloseArgs, OnMessageArgs, ReadMutex, WebSocketClient } from '../../src/engine/types.js';
-import { MessageType } from '../../src/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 

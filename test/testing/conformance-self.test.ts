@@ -2,9 +2,8 @@
 // runner that collects results, and the clauses they break must fail (and only those run).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReadWatcher, WebSocketConnectionAdapter } from '../../src/core/adapter.js';
+import type { WebSocketConnectionAdapter } from '../../src/core/adapter.js';
 import {
-  ConnectionClosedError,
   InvalidOptionsError,
   UnsupportedOperationError,
   WebSocketCloseError,
@@ -84,90 +83,9 @@ class NoPing extends Delegating {
   }
 }
 
-/** Delegating, with both optional fast paths passed through. */
-class FastDelegating extends Delegating {
-  readQueued(): Message | undefined {
-    return this.inner.readQueued?.();
-  }
-  watchReads(watcher: ReadWatcher | undefined): void {
-    this.inner.watchReads?.(watcher);
-  }
-}
-
-/** Has readQueued but no watchReads (like an adapter written before watchReads existed). */
-class OnlyReadQueued extends Delegating {
-  readQueued(): Message | undefined {
-    return this.inner.readQueued?.();
-  }
-}
-
-/** Has watchReads but not the readQueued it comes with. */
-class WatchWithoutReadQueued extends Delegating {
-  watchReads(watcher: ReadWatcher | undefined): void {
-    this.inner.watchReads?.(watcher);
-  }
-}
-
-/** Keeps the watcher across dials: the watcher of the old connection hears the new one. */
-class StickyWatch extends FastDelegating {
-  private watcher: ReadWatcher | undefined;
-  override async dial(target: URL, options?: CallOptions) {
-    const response = await super.dial(target, options);
-    if (this.watcher) super.watchReads(this.watcher);
-    return response;
-  }
-  override watchReads(watcher: ReadWatcher | undefined): void {
-    this.watcher = watcher;
-    super.watchReads(watcher);
-  }
-}
-
-/** Tells the watcher twice for every queued message. */
-class QueuedTwice extends FastDelegating {
-  override watchReads(watcher: ReadWatcher | undefined): void {
-    super.watchReads(
-      watcher && {
-        queued: () => {
-          watcher.queued();
-          watcher.queued();
-        },
-        ended: () => watcher.ended(),
-      },
-    );
-  }
-}
-
-/** Ignores what offer() returns: a declined message is lost instead of queued. */
-class IgnoresDeclinedOffer extends FastDelegating {
-  override watchReads(watcher: ReadWatcher | undefined): void {
-    super.watchReads(
-      watcher && {
-        offer: (message: Message) => {
-          watcher.offer?.(message);
-          return true;
-        },
-        queued: () => watcher.queued(),
-        ended: () => watcher.ended(),
-      },
-    );
-  }
-}
-
-/** readQueued throws without a connection instead of returning undefined. */
-class ReadQueuedThrows extends FastDelegating {
-  override readQueued(): Message | undefined {
-    if (!this.inner.getUnderlyingConnection()) throw new ConnectionClosedError();
-    return super.readQueued();
-  }
-}
-
-const FAST_PATH_CLAUSES = CONFORMANCE_CLAUSES.filter((c) => c.requires).map((c) => c.id);
-
 interface Result {
   name: string;
   error?: unknown;
-  /** The reason the test marked itself skipped with, if it did. */
-  skipped?: string;
 }
 
 /** Runs the suite with a fake runner; returns one result per registered test. */
@@ -175,7 +93,7 @@ async function runSuite(
   wrap: (adapter: WebSocketConnectionAdapter) => WebSocketConnectionAdapter,
   options: Partial<AdapterConformanceOptions> & { inboundQueue?: { maxMessages: number; maxBytes: number } },
 ): Promise<Map<string, Result>> {
-  const tests: { name: string; fn: (this: unknown, ...args: unknown[]) => Promise<void> }[] = [];
+  const tests: { name: string; fn: () => Promise<void> }[] = [];
   describeAdapterConformance({
     name: 'broken',
     createAdapter: (peer, hints) =>
@@ -193,29 +111,15 @@ async function runSuite(
   const results = new Map<string, Result>();
   for (const test of tests) {
     const id = test.name.split(' ')[0];
-    let skipped: string | undefined;
-    // Like node:test's TestContext: the suite marks a not-applicable clause skipped with it.
-    const context = {
-      skip: (reason: string) => {
-        skipped = reason;
-      },
-    };
     results.set(
       id,
-      await test.fn.call(undefined, context).then(
-        () => ({ name: test.name, ...(skipped === undefined ? {} : { skipped }) }),
+      await test.fn().then(
+        () => ({ name: test.name }),
         (error: unknown) => ({ name: test.name, error }),
       ),
     );
   }
   return results;
-}
-
-function skipped(results: Map<string, Result>): string[] {
-  return [...results]
-    .filter(([, r]) => r.skipped !== undefined)
-    .map(([id]) => id)
-    .sort();
 }
 
 function failed(results: Map<string, Result>): string[] {
@@ -307,119 +211,6 @@ describe('conformance suite self-test', () => {
     assert.deepEqual(failed(results), ['ping.no-connection']);
   });
 
-  it('marks the fast-path clauses skipped (not applicable) for an adapter without readQueued and watchReads', async () => {
-    const results = await runSuite((a) => new Delegating(a), { clauses: FAST_PATH_CLAUSES });
-    assert.equal(FAST_PATH_CLAUSES.length, 8);
-    assert.deepEqual(failed(results), []);
-    assert.deepEqual(skipped(results), [...FAST_PATH_CLAUSES].sort());
-    assert.equal(
-      results.get('watch.ended-once')?.name,
-      'watch.ended-once [MUST] [optional: watchReads]',
-      'the test name says the clause is optional',
-    );
-    assert.equal(
-      results.get('read.queued-order')?.skipped,
-      'not applicable: the adapter has no readQueued (optional)',
-    );
-  });
-
-  it('checks readQueued but skips the watch clauses for an adapter with readQueued only', async () => {
-    const results = await runSuite((a) => new OnlyReadQueued(a), {
-      clauses: FAST_PATH_CLAUSES,
-      settleMs: 50,
-    });
-    assert.deepEqual(failed(results), []);
-    assert.deepEqual(skipped(results), FAST_PATH_CLAUSES.filter((id) => id.startsWith('watch.')).sort());
-  });
-
-  it('passes the fast-path clauses for an adapter that passes both methods through', async () => {
-    const results = await runSuite((a) => new FastDelegating(a), {
-      clauses: FAST_PATH_CLAUSES,
-      settleMs: 50,
-    });
-    assert.deepEqual(failed(results), []);
-    assert.deepEqual(skipped(results), []);
-  });
-
-  it('fails the watch clauses for an adapter with watchReads but no readQueued', async () => {
-    const results = await runSuite((a) => new WatchWithoutReadQueued(a), {
-      clauses: FAST_PATH_CLAUSES,
-      settleMs: 50,
-    });
-    const watch = FAST_PATH_CLAUSES.filter((id) => id.startsWith('watch.')).sort();
-    assert.deepEqual(failed(results), watch);
-    assert.match(String(results.get('watch.ended-once')?.error), /no readQueued/);
-    assert.deepEqual(skipped(results), FAST_PATH_CLAUSES.filter((id) => id.startsWith('read.')).sort());
-  });
-
-  it('fails watch.dial-resets for a watchReads that keeps its watcher across dials', async () => {
-    const results = await runSuite((a) => new StickyWatch(a), {
-      clauses: FAST_PATH_CLAUSES,
-      settleMs: 50,
-      timeoutMs: 3000,
-    });
-    assert.deepEqual(failed(results), ['watch.dial-resets']);
-    assert.match(
-      String(results.get('watch.dial-resets')?.error),
-      /new connection made to the watcher of the old/,
-    );
-  });
-
-  it('fails the per-message clauses for a watchReads that calls queued() twice per message', async () => {
-    const results = await runSuite((a) => new QueuedTwice(a), {
-      clauses: FAST_PATH_CLAUSES,
-      settleMs: 50,
-      timeoutMs: 3000,
-    });
-    assert.deepEqual(failed(results), [
-      'watch.dial-resets',
-      'watch.drain-after-end',
-      'watch.offer',
-      'watch.queued-per-message',
-    ]);
-  });
-
-  it('fails watch.offer for a watchReads that loses the messages its watcher declines', async () => {
-    const results = await runSuite((a) => new IgnoresDeclinedOffer(a), {
-      clauses: ['watch.offer'],
-      settleMs: 50,
-      timeoutMs: 1000,
-    });
-    assert.deepEqual(failed(results), ['watch.offer']);
-  });
-
-  it('fails read.queued-empty for a readQueued that throws without a connection', async () => {
-    const results = await runSuite((a) => new ReadQueuedThrows(a), {
-      clauses: ['read.queued-order', 'read.queued-empty'],
-    });
-    assert.deepEqual(failed(results), ['read.queued-empty']);
-    assert.match(String(results.get('read.queued-empty')?.error), /readQueued threw ConnectionClosedError/);
-  });
-
-  it('without a run-time skip in the runner, a not-applicable clause passes with a warning', async (t) => {
-    const warn = t.mock.method(console, 'warn', () => undefined);
-    const tests: { name: string; fn: (this: unknown, ...args: unknown[]) => Promise<void> }[] = [];
-    describeAdapterConformance({
-      name: 'jest-like',
-      createAdapter: (peer) => new Delegating((peer as InMemoryServer).createClient()),
-      createPeer: async () => new InMemoryServer(),
-      clauses: ['watch.ended-once'],
-      test: { describe: (_name, fn) => fn(), it: (name, fn) => tests.push({ name, fn }) },
-    });
-    assert.equal(tests.length, 1);
-    await tests[0].fn.call(undefined);
-    assert.equal(warn.mock.callCount(), 1);
-    assert.match(
-      String(warn.mock.calls[0].arguments[0]),
-      /watch\.ended-once .*not applicable.*shows as passed/,
-    );
-    // mocha style: this.skip()
-    let skippedWith: unknown = 'not called';
-    await tests[0].fn.call({ skip: (reason?: string) => (skippedWith = reason) });
-    assert.match(String(skippedWith), /not applicable/);
-    assert.equal(warn.mock.callCount(), 1);
-  });
-
   it('rejects unknown clause ids so a typo cannot hide a failure', () => {
     const base = {
       name: 'x',
@@ -439,14 +230,33 @@ describe('conformance suite self-test', () => {
     assert.equal(new Set(ids).size, ids.length);
     for (const clause of CONFORMANCE_CLAUSES) {
       assert.match(clause.id, /^[a-z]+\.[a-z0-9-]+$/);
-      assert.ok(['seed', 'API.md'].includes(clause.source));
+      assert.ok(['original', 'added'].includes(clause.source));
       assert.ok(['MUST', 'SHOULD'].includes(clause.level));
       assert.ok(clause.text.length > 20);
-      if (clause.requires) {
-        for (const method of clause.requires) {
-          assert.match(clause.text, new RegExp(`^${method} \\(optional`), `${clause.id} says it is optional`);
-        }
-      }
     }
+  });
+
+  it('checks only the six methods of the contract: no clause is optional or about another method', () => {
+    const sections = ['Dial', 'Close', 'Ping', 'Read', 'Write', 'Concurrency', 'Lifecycle'];
+    for (const clause of CONFORMANCE_CLAUSES) {
+      assert.deepEqual(Object.keys(clause).sort(), ['id', 'level', 'section', 'source', 'text']);
+      assert.ok(sections.includes(clause.section), `${clause.id}: section ${clause.section}`);
+      assert.doesNotMatch(clause.text, /readQueued|watchReads|optional/, clause.id);
+    }
+  });
+
+  it('registers one test per clause, named by id and level, that takes no argument', () => {
+    const tests: { name: string; fn: () => Promise<void> }[] = [];
+    describeAdapterConformance({
+      name: 'names',
+      createAdapter: (peer) => (peer as InMemoryServer).createClient(),
+      createPeer: async () => new InMemoryServer(),
+      test: { describe: (_name, fn) => fn(), it: (name, fn) => tests.push({ name, fn }) },
+    });
+    assert.deepEqual(
+      tests.map((t) => t.name),
+      CONFORMANCE_CLAUSES.map((c) => `${c.id} [${c.level}]`),
+    );
+    for (const test of tests) assert.equal(test.fn.length, 0);
   });
 });

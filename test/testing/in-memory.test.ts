@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { inboundQueueOf } from '../../src/core/inbound-seam.js';
 import {
   ConnectionClosedError,
   DialError,
@@ -8,9 +9,8 @@ import {
   InvalidOptionsError,
   type Message,
   MessageType,
-  type ReadWatcher,
   WebSocketCloseError,
-} from '../../src/index.js';
+} from '../../src/core/index.js';
 import {
   createInMemoryPair,
   type InMemoryAdapter,
@@ -120,7 +120,7 @@ describe('createInMemoryPair: messages', () => {
   it('delivers both ways, in order, asynchronously', async () => {
     const { client, peer } = await connect();
     const sent = [peer.send(text('1')), peer.send({ type: MessageType.Binary, data: new Uint8Array([2]) })];
-    assert.equal(client.readQueued(), undefined, 'nothing arrives synchronously');
+    assert.equal(inboundQueueOf(client)?.size, 0, 'nothing arrives synchronously');
     await Promise.all(sent);
     assert.equal((await client.read()).data, '1');
     assert.deepEqual((await client.read()).data, new Uint8Array([2]));
@@ -158,15 +158,6 @@ describe('createInMemoryPair: messages', () => {
     await peer.send(text('kept'));
     await assert.rejects(client.read({ signal: AbortSignal.abort(reason) }), (e) => e === reason);
     assert.equal((await client.read()).data, 'kept');
-  });
-
-  it('readQueued() returns queued messages without waiting, in order', async () => {
-    const { client, peer } = await connect();
-    await peer.send(text('x'));
-    await peer.send(text('y'));
-    assert.equal(client.readQueued()?.data, 'x');
-    assert.equal((await client.read()).data, 'y');
-    assert.equal(client.readQueued(), undefined);
   });
 
   it('back-pressure: a full client queue holds messages in the server outbox, then all drain in order', async () => {
@@ -384,155 +375,5 @@ describe('createInMemoryPair: ping', () => {
     const pinging = client.ping();
     await client.close(1000);
     await assert.rejects(pinging, WebSocketCloseError);
-  });
-});
-
-/** A watcher that records its calls; `when(n)` resolves once `n` calls were recorded. */
-function recorder(
-  onQueued?: () => void,
-): ReadWatcher & { events: string[]; when(count: number): Promise<void> } {
-  const events: string[] = [];
-  const waiting: { count: number; resolve(): void }[] = [];
-  const record = (event: string) => {
-    events.push(event);
-    for (const w of waiting.filter((w) => events.length >= w.count)) w.resolve();
-  };
-  return {
-    events,
-    queued: () => {
-      record('queued');
-      onQueued?.();
-    },
-    ended: () => record('ended'),
-    when: (count) =>
-      events.length >= count ? Promise.resolve() : new Promise((resolve) => waiting.push({ count, resolve })),
-  };
-}
-
-describe('createInMemoryPair: watchReads', () => {
-  it('calls ended() at once before any dial and while a dial is in progress', async () => {
-    const { client, server } = createInMemoryPair();
-    servers.push(server);
-    const before = recorder();
-    client.watchReads(before);
-    assert.deepEqual(before.events, ['ended']);
-    client.watchReads(undefined);
-    server.stallNextHandshake();
-    const controller = new AbortController();
-    const dialling = client.dial(server.url, { signal: controller.signal });
-    const during = recorder();
-    client.watchReads(during);
-    assert.deepEqual(during.events, ['ended']);
-    controller.abort(new Error('gave up'));
-    await assert.rejects(dialling, /gave up/);
-  });
-
-  it('calls queued() once per queued message, not for one a pending read takes; readQueued() returns it from inside', async () => {
-    const { client, peer } = await connect();
-    const taken: string[] = [];
-    const watcher = recorder(() => taken.push(client.readQueued()?.data as string));
-    client.watchReads(watcher);
-    const pending = client.read();
-    await peer.send(text('direct'));
-    assert.equal((await pending).data, 'direct');
-    for (const data of ['a', 'b', 'c']) await peer.send(text(data));
-    assert.deepEqual(watcher.events, ['queued', 'queued', 'queued']);
-    assert.deepEqual(taken, ['a', 'b', 'c']);
-    assert.equal(client.readQueued(), undefined);
-  });
-
-  it('a watcher that drains from queued() gets every message in order through back-pressure pauses', async () => {
-    const { client, peer } = await connect({ inboundQueue: { maxMessages: 3 } });
-    const got: string[] = [];
-    let calls = 0;
-    const drain = () => {
-      for (let m = client.readQueued(); m; m = client.readQueued()) got.push(m.data as string);
-    };
-    // Drains only when the queue is full (every third call), so it pauses the server's outbox each time.
-    client.watchReads({ queued: () => (++calls % 3 === 0 ? drain() : undefined), ended: drain });
-    const sends = Array.from({ length: 50 }, (_, i) => peer.send(text(`m${i}`)));
-    await Promise.all(sends);
-    await settle();
-    drain();
-    assert.deepEqual(
-      got,
-      Array.from({ length: 50 }, (_, i) => `m${i}`),
-    );
-    assert.equal(peer.bufferedAmount(), 0);
-  });
-
-  it("on the server's close: ended() once after the queued() calls; readQueued drains, then read rejects", async () => {
-    const { client, peer } = await connect();
-    const watcher = recorder();
-    client.watchReads(watcher);
-    void peer.send(text('1'));
-    void peer.send(text('2'));
-    peer.close(4000, 'done');
-    await watcher.when(3);
-    assert.deepEqual(watcher.events, ['queued', 'queued', 'ended']);
-    assert.deepEqual(
-      [client.readQueued(), client.readQueued(), client.readQueued()].map((m) => m?.data),
-      ['1', '2', undefined],
-    );
-    await assert.rejects(client.read(), isClose(4000, 'done'));
-    await peer.closed;
-    await settle();
-    assert.deepEqual(watcher.events, ['queued', 'queued', 'ended']);
-    const late = recorder();
-    client.watchReads(late);
-    assert.deepEqual(late.events, ['ended']);
-  });
-
-  it('on a local close: ended() once, synchronously, and queued messages are dropped', async () => {
-    const { client, peer } = await connect();
-    const watcher = recorder();
-    client.watchReads(watcher);
-    await peer.send(text('dropped'));
-    const closing = client.close(4001, 'bye');
-    assert.deepEqual(watcher.events, ['queued', 'ended']);
-    await closing;
-    assert.equal(client.readQueued(), undefined);
-    await assert.rejects(client.read(), isClose(4001, 'bye'));
-    assert.deepEqual(watcher.events, ['queued', 'ended']);
-  });
-
-  it('on a drop: ended(), then read rejects with 1006', async () => {
-    const { client, peer } = await connect();
-    const watcher = recorder();
-    client.watchReads(watcher);
-    peer.drop();
-    await watcher.when(1);
-    assert.deepEqual(watcher.events, ['ended']);
-    await assert.rejects(client.read(), isClose(1006, ''));
-  });
-
-  it('a new dial replaces the watch: the old watcher hears the old connection end, nothing of the new one', async () => {
-    const { client, server } = await connect();
-    const old = recorder();
-    client.watchReads(old);
-    await client.dial(server.url);
-    const second = await server.accept();
-    assert.deepEqual(old.events, ['ended']);
-    await second.send(text('new'));
-    assert.equal(client.readQueued()?.data, 'new');
-    const current = recorder();
-    client.watchReads(current);
-    await second.send(text('watched'));
-    second.close(4002, 'end');
-    await current.when(2);
-    assert.deepEqual(current.events, ['queued', 'ended']);
-    assert.deepEqual(old.events, ['ended']);
-  });
-
-  it('watchReads(undefined) stops the notifications; messages stay queued', async () => {
-    const { client, peer } = await connect();
-    const watcher = recorder();
-    client.watchReads(watcher);
-    await peer.send(text('1'));
-    client.watchReads(undefined);
-    await peer.send(text('2'));
-    assert.deepEqual(watcher.events, ['queued']);
-    assert.equal(client.readQueued()?.data, '1');
-    assert.equal(client.readQueued()?.data, '2');
   });
 });

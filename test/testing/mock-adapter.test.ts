@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DialError, type Message, MessageType, WebSocketCloseError } from '../../src/index.js';
+import { DialError, type Message, MessageType, WebSocketCloseError } from '../../src/core/index.js';
 import { MOCK_HANDSHAKE_RESPONSE, WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 import { scriptable } from '../../src/testing/scriptable.js';
 

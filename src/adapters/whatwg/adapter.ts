@@ -1,10 +1,12 @@
 import { onAbort, throwIfAborted } from '../../core/abort.js';
-import type { ReadWatcher, WebSocketConnectionAdapter } from '../../core/adapter.js';
+import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
 import { ConnectionClosedError, DialError, UnsupportedOperationError } from '../../core/errors.js';
+import type { InboundQueue } from '../../core/inbound-queue.js';
+import { INBOUND_QUEUE } from '../../core/inbound-seam.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
+import { redactUrl } from '../../core/redact.js';
 import { StatusCode } from '../../core/status.js';
 import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
-import { redactUrl } from '../../otel/redact.js';
 import { WhatwgConnection } from './connection.js';
 import { type ResolvedWhatwgOptions, resolveOptions, type WhatwgWebSocketAdapterOptions } from './options.js';
 import type { WhatwgErrorEventLike, WhatwgWebSocketLike } from './types.js';
@@ -29,9 +31,6 @@ const PING_UNSUPPORTED =
  * - `write()` resolves once the message is queued in the runtime's send buffer; see
  *   {@link WhatwgWebSocketAdapter.bufferedAmount}.
  *
- * It has both optional fast paths, `readQueued()` and `watchReads()`, so the engine waits
- * for messages without a pending `read`.
- *
  * @example
  * ```ts
  * import { WhatwgWebSocketAdapter } from 'wscengine/adapters/whatwg';
@@ -48,7 +47,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
   private readonly options: ResolvedWhatwgOptions;
   private current: WhatwgConnection | undefined;
   // The queue outlives its socket so reads can still drain it and then see the close.
-  private queue: WhatwgConnection['queue'] | undefined;
+  private queue: InboundQueue | undefined;
 
   /** @throws InvalidOptionsError listing every bad option, or when no `WebSocket` is available. */
   constructor(options: WhatwgWebSocketAdapterOptions = {}) {
@@ -117,21 +116,16 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
     return this.queue.read(options.signal);
   }
 
-  /** A message already queued, or `undefined` without waiting; never throws. */
-  readQueued(): Message | undefined {
-    return this.queue?.shift();
-  }
-
   /**
-   * Watches the current connection's inbound queue: `watcher.queued()` from the `message`
-   * event that queued a message (not for one a pending `read` took), `watcher.ended()` once
-   * the socket closed or `close()` was called. Without a connection (before the first dial,
-   * or while a dial is in progress) `ended()` is called at once. A dial starts a new queue,
-   * so a watcher registered before it hears nothing of the new connection.
+   * The engine's read path without a promise per message (`core/inbound-seam.ts`): the
+   * current connection's inbound queue, kept after the socket closed so it can be drained,
+   * or `undefined` before the first dial and while a dial is in progress. Each `dial` makes
+   * a new queue, unwatched; the `message` event feeds it, so a consumer hears of a message
+   * from inside that event.
+   * @internal
    */
-  watchReads(watcher: ReadWatcher | undefined): void {
-    if (this.queue) this.queue.watch(watcher);
-    else watcher?.ended();
+  [INBOUND_QUEUE](): InboundQueue | undefined {
+    return this.queue;
   }
 
   /**

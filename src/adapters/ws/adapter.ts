@@ -1,11 +1,13 @@
 import WebSocket from 'ws';
 import { noop, raceAbort, throwIfAborted } from '../../core/abort.js';
-import type { ReadWatcher, WebSocketConnectionAdapter } from '../../core/adapter.js';
+import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
 import { ConnectionClosedError, DialError } from '../../core/errors.js';
+import type { InboundQueue } from '../../core/inbound-queue.js';
+import { INBOUND_QUEUE } from '../../core/inbound-seam.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
+import { redactUrl } from '../../core/redact.js';
 import { StatusCode } from '../../core/status.js';
 import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
-import { redactUrl } from '../../otel/redact.js';
 import { WsConnection } from './connection.js';
 import { awaitOpen } from './handshake.js';
 import { type ResolvedWsOptions, resolveOptions, type WsAdapterOptions } from './options.js';
@@ -20,11 +22,6 @@ export const REDIAL_CLOSE_REASON = 'replaced by a new connection';
  *
  * After a close, `read` keeps rejecting with the close error (after any message the peer
  * sent before it); `write`, `ping` and `close` reject with `ConnectionClosedError`.
- *
- * Besides `read`, messages can be taken without a promise: `watchReads(watcher)` calls
- * `watcher.queued()` for each message queued while no `read` waits and `watcher.ended()`
- * once the connection has ended; `readQueued()` then returns the queued messages in order.
- * A new `dial` replaces the connection, and the watch with it.
  *
  * An idle connection costs little beyond the `ws` socket: the listeners are shared by all
  * connections, and options left unset are shared by all adapters.
@@ -74,11 +71,21 @@ export class WsAdapter implements WebSocketConnectionAdapter {
     return response;
   }
 
-  /** Sends a close frame; resolves once the close handshake finished or `closeTimeoutMs` passed. */
+  /**
+   * Sends a close frame; resolves once the close handshake finished or `closeTimeoutMs`
+   * passed. Rejects with `ConnectionClosedError` when the connection is no longer open: a
+   * close already started (by this adapter, or by `ws` failing the connection on a bad
+   * frame) first waits until the socket is gone, at most `closeTimeoutMs`, so nothing of
+   * the connection outlives the call.
+   */
   async close(code: number, reason = '', options?: CallOptions): Promise<void> {
     validateClose(code, reason);
     const connection = this.connection;
-    if (!connection?.isOpen) throw new ConnectionClosedError();
+    if (!connection) throw new ConnectionClosedError();
+    if (!connection.isOpen) {
+      await connection.gone(this.options.closeTimeoutMs);
+      throw new ConnectionClosedError();
+    }
     // The signal cannot stop a close: an aborted one only cuts the handshake wait short.
     await connection.close(code, reason, this.options.closeTimeoutMs, options?.signal);
   }
@@ -101,22 +108,14 @@ export class WsAdapter implements WebSocketConnectionAdapter {
     return connection.read(signal);
   }
 
-  /** A message already queued, or `undefined`; never waits, never throws. */
-  readQueued(): Message | undefined {
-    return this.connection?.shift();
-  }
-
   /**
-   * Registers `watcher` on the current connection (replacing any other; `undefined` removes
-   * it): `queued()` after each message queued while no `read` waits, `ended()` once when the
-   * connection ends (at once if it already has, or if there is no connection). A `dial`
-   * replaces the connection and with it the watch: the old connection's watcher hears
-   * `ended()` when it closes, and the new one starts unwatched.
+   * The engine's read path without a promise per message (`core/inbound-seam.ts`): the
+   * current connection, which is its own inbound queue, or `undefined` before the first
+   * dial and while a dial replaces it. Each `dial` makes a new queue, unwatched.
+   * @internal
    */
-  watchReads(watcher: ReadWatcher | undefined): void {
-    const connection = this.connection;
-    if (connection) connection.watch(watcher);
-    else watcher?.ended();
+  [INBOUND_QUEUE](): InboundQueue | undefined {
+    return this.connection;
   }
 
   /** Sends one message; resolves once `ws` has written it to the socket. */
@@ -133,17 +132,21 @@ export class WsAdapter implements WebSocketConnectionAdapter {
     return connection.write(type, data, signal);
   }
 
-  /** The `ws` `WebSocket` of the current connection, or `undefined` if none (or closed). */
+  /**
+   * The `ws` `WebSocket` of the current connection, or `undefined` if none: never dialled,
+   * closed, or failed by `ws` on a bad frame (its socket is then being destroyed).
+   */
   getUnderlyingConnection(): WebSocket | undefined {
     const connection = this.connection;
-    return connection && !connection.isClosed ? connection.ws : undefined;
+    return connection && !connection.isGone ? connection.ws : undefined;
   }
 
   private createSocket(url: URL): WebSocket {
     const { client, protocols, headers, closeTimeoutMs } = this.options;
     try {
       // ws writes into `headers` on some redirects, so each dial gets its own copy.
-      // `closeTimeout` (ws >= 8.19) bounds closes ws starts itself, e.g. on a bad frame.
+      // `closeTimeout` (ws >= 8.19) bounds closes ws starts itself, e.g. its answer to the
+      // server's close frame.
       const options = { ...client, headers: { ...headers }, closeTimeout: closeTimeoutMs };
       // ws only reads the list (its types ask for a mutable one).
       return new WebSocket(url, protocols as string[], options);

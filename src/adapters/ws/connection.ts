@@ -29,6 +29,8 @@ interface Ending {
   offAbort: () => void;
   /** The last error ws reported (the cause of the close error). */
   error: unknown;
+  /** ws failed the connection on a bad frame, and the socket is being destroyed. */
+  failed: boolean;
 }
 
 // The socket's back-reference to its connection, read by the listeners below; set while
@@ -48,7 +50,8 @@ type Socket = WebSocket & { [CONNECTION]?: WsConnection | undefined };
  * a socket dropped by a new `dial` cannot leak them nor emit an unhandled `error`.
  *
  * Its state: open until the queue ends (our close, ws failing the connection on a bad
- * frame, or ws's `close`); closed once ws has emitted `close`.
+ * frame, or ws's `close`); closed once ws has emitted `close`, which a failure on a bad
+ * frame brings about at once by destroying the socket.
  */
 export class WsConnection extends InboundQueue {
   // Created by the first write; the pings' only while some wait for their pong, so an idle
@@ -85,6 +88,11 @@ export class WsConnection extends InboundQueue {
   /** ws has emitted `close` (and the listeners are gone). */
   get isClosed(): boolean {
     return (this.ws as Socket)[CONNECTION] !== this;
+  }
+
+  /** Closed, or failed on a bad frame and being destroyed: the socket is of no more use. */
+  get isGone(): boolean {
+    return this.isClosed || this.ending?.failed === true;
   }
 
   /** Messages can be sent: no close started on either side. */
@@ -137,6 +145,7 @@ export class WsConnection extends InboundQueue {
       this.drop();
     } else {
       const drop = () => this.drop();
+      clearTimeout(ending.timer);
       ending.timer = setTimeout(drop, timeoutMs);
       ending.offAbort = onAbort(signal, drop);
     }
@@ -148,14 +157,33 @@ export class WsConnection extends InboundQueue {
     this.ws.terminate();
   }
 
+  /**
+   * Waits until ws has emitted `close`. A close of ours in progress is bounded by its own
+   * timer; otherwise the socket is destroyed if it is still there after `timeoutMs`.
+   */
+  gone(timeoutMs: number): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
+    const ending = this.startEnding();
+    ending.timer ??= setTimeout(() => this.drop(), timeoutMs);
+    return ending.promise;
+  }
+
   /** ws reported an error (`close` follows). Called by the shared `error` listener. */
   errored(error: Error): void {
-    this.startEnding().error = error;
+    const ending = this.startEnding();
+    ending.error = error;
     const code = closeCodeOfWsError(error);
-    if (code === undefined || this.isEnded) return;
-    // ws has sent its close frame and is waiting for the server's: reads end now, with the
-    // code ws sent, rather than with the 1006 or echo the later `close` event reports.
-    this.finish(new WebSocketCloseError(code, error.message, { cause: error }), false);
+    if (code === undefined) return;
+    // ws failed the connection on a bad frame: it has written its close frame and stopped
+    // reading, so no close frame of the server's can come, yet it would keep the socket
+    // until the server ends TCP or its close timeout passes. RFC 6455 7.1.7 says close the
+    // connection: reads end now, with the code ws sent (not the 1006 the `close` event will
+    // report), and the socket is destroyed on the next tick, once ws's own error handling
+    // is done. The close frame is already in the socket's hands unless the send buffer was
+    // full (or a compressed message was in progress), in which case the server sees a drop.
+    if (!this.isEnded) this.finish(new WebSocketCloseError(code, error.message, { cause: error }), false);
+    ending.failed = true;
+    process.nextTick(terminate, this.ws);
   }
 
   /** ws emitted `close`: the connection is gone. Called by the shared `close` listener. */
@@ -204,7 +232,14 @@ export class WsConnection extends InboundQueue {
       const promise = new Promise<void>((resolve) => {
         settle = resolve;
       });
-      ending = this.ending = { promise, settle, timer: undefined, offAbort: noop, error: undefined };
+      ending = this.ending = {
+        promise,
+        settle,
+        timer: undefined,
+        offAbort: noop,
+        error: undefined,
+        failed: false,
+      };
     }
     return ending;
   }
@@ -238,6 +273,10 @@ function onClose(this: Socket, code: number, reason: Buffer): void {
 
 function onPong(this: Socket, data: Buffer): void {
   this[CONNECTION]?.pongReceived(data);
+}
+
+function terminate(ws: WebSocket): void {
+  ws.terminate();
 }
 
 function sendError(error: Error, what: string): ConnectionClosedError {

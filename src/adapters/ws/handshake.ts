@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import { noop, onAbort } from '../../core/abort.js';
 import { DialError, HandshakeError } from '../../core/errors.js';
 import type { HandshakeResponse } from '../../core/message.js';
-import { redactUrl } from '../../otel/redact.js';
+import { redactUrl } from '../../core/redact.js';
 
 /** How much of a refused handshake's body is kept for {@link HandshakeError}. */
 export const HANDSHAKE_BODY_LIMIT = 1024;

@@ -32,9 +32,10 @@ export interface WsAdapterOptions extends Omit<ClientOptions, 'headers' | 'proto
    */
   inboundQueue?: InboundQueueLimits;
   /**
-   * How long `close()` (and a close started by the server or by a protocol error) waits
-   * for the close handshake to finish before the socket is destroyed. `0` destroys it right
-   * after the close frame is queued. Default 5000 ms.
+   * How long `close()` (and a close started by the server) waits for the close handshake
+   * to finish before the socket is destroyed. `0` destroys it right after the close frame
+   * is queued. A connection failed on a bad frame does not wait: its socket is destroyed
+   * once the close frame is sent. Default 5000 ms.
    */
   closeTimeoutMs?: number;
 }

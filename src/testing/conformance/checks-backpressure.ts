@@ -92,7 +92,7 @@ export const BACKPRESSURE_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.backpressure',
     section: 'Read',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'the inbound queue is bounded: while nobody reads, the adapter pauses the socket (the server sees its data back up) instead of buffering without limit; once reading resumes every message arrives, in order.',
     check: checkBackpressure,
   },

@@ -37,7 +37,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.sends-close-frame',
     section: 'Close',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'close sends a close frame with the code and reason and resolves once it is sent and the close handshake has finished.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -51,7 +51,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.timeout',
     section: 'Close',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: "close resolves after the adapter's close timeout when the server never answers the close frame, and the connection is dropped.",
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -76,7 +76,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.pending-reads-reject',
     section: 'Close',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'close drops pending reads: a read waiting when close is called rejects (WebSocketCloseError or ConnectionClosedError) instead of hanging.',
     async check(ctx) {
       const { adapter } = await ctx.connect();
@@ -95,7 +95,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.pending-writes-settle',
     section: 'Close',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'close drops pending writes: writes in flight when close is called settle (sent, or rejected with a WscEngineError) and later writes reject with ConnectionClosedError.',
     async check(ctx) {
       const { adapter } = await ctx.connect();
@@ -120,7 +120,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.aborted-signal',
     section: 'Close',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'close closes the connection even if its signal has already aborted: the close frame with the code and reason still goes out.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -137,7 +137,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.twice',
     section: 'Close',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'close rejects with ConnectionClosedError (ERR_CONNECTION_CLOSED) when there is no open connection: never dialled, or closed already.',
     async check(ctx) {
       await rejectsWith(
@@ -160,7 +160,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.invalid-code',
     section: 'Close',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'close rejects with InvalidArgumentError (ERR_INVALID_CLOSE_CODE) for a code that may not be sent (1004-1006, 1015, outside 1000-1014 and 3000-4999, non-integers) and leaves the connection open.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -180,7 +180,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.reason-too-long',
     section: 'Close',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'close rejects with InvalidArgumentError (ERR_INVALID_CLOSE_REASON) for a reason over 123 UTF-8 bytes and leaves the connection open; a reason of exactly 123 bytes goes through intact.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -201,7 +201,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.code-passthrough-registered',
     section: 'Close',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: `close sends registered codes unchanged, with their reason (${REGISTERED_CODES.join(', ')}).`,
     check: (ctx) => checkSentCodes(ctx, REGISTERED_CODES),
   },
@@ -209,7 +209,7 @@ export const CLOSE_CLAUSES: readonly ExecutableClause[] = [
     id: 'close.code-passthrough-application',
     section: 'Close',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: `close sends application codes 3000-4999 unchanged, with their reason (${APPLICATION_CODES.join(', ')}).`,
     check: (ctx) => checkSentCodes(ctx, APPLICATION_CODES),
   },

@@ -9,7 +9,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.blocks-until-handshake',
     section: 'Dial',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'dial blocks until the WebSocket handshake completes: it stays pending while the server has not answered, and once it resolves the connection is usable.',
     async check(ctx) {
       const stalled = ctx.newAdapter();
@@ -31,7 +31,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.returns-response',
     section: 'Dial',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: "dial resolves with the server's answer: status 101, headers (lower-case names, {} where hidden), the negotiated subprotocol and extensions as strings.",
     async check(ctx) {
       const { response, conn } = await ctx.connect();
@@ -50,7 +50,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.keeps-connection-inside',
     section: 'Dial',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'dial does not return the underlying connection: it stays inside the adapter, exposed only by getUnderlyingConnection() (undefined before any dial).',
     async check(ctx) {
       const adapter = ctx.newAdapter();
@@ -73,7 +73,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.drops-previous',
     section: 'Dial',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'dial on an adapter that holds a connection drops the previous one: reads and writes then use only the new connection.',
     async check(ctx) {
       const { adapter, conn: first } = await ctx.connect();
@@ -100,7 +100,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.closes-previous',
     section: 'Dial',
     level: 'SHOULD',
-    source: 'API.md',
+    source: 'added',
     text: 'dial on an adapter that holds a connection closes the previous one first, seamlessly (with a close frame, not a dropped socket).',
     async check(ctx) {
       const { adapter, conn: first } = await ctx.connect();
@@ -119,7 +119,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.handshake-error',
     section: 'Dial',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'dial rejects with HandshakeError (ERR_HANDSHAKE) when the server answers the upgrade with anything but 101, and leaves nothing open: no underlying connection, reads reject with ConnectionClosedError, the adapter can dial again.',
     async check(ctx) {
       const adapter = ctx.newAdapter();
@@ -151,7 +151,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.handshake-error-details',
     section: 'Dial',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: "HandshakeError carries the server's status, its headers (lower-case names) and the first bytes of the body.",
     async check(ctx) {
       const adapter = ctx.newAdapter();
@@ -173,7 +173,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.invalid-url',
     section: 'Dial',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'dial rejects with InvalidArgumentError (ERR_INVALID_URL) for a URL that is not ws: or wss:, and sends nothing.',
     async check(ctx) {
       const adapter = ctx.newAdapter();
@@ -192,7 +192,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.unreachable',
     section: 'Dial',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'dial rejects with DialError (ERR_DIAL) when the server cannot be reached.',
     async check(ctx) {
       const adapter = ctx.newAdapter();
@@ -209,7 +209,7 @@ export const DIAL_CLAUSES: readonly ExecutableClause[] = [
     id: 'dial.abort',
     section: 'Dial',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'dial whose signal aborts (before or during the handshake) rejects with signal.reason; the adapter can dial again afterwards.',
     async check(ctx) {
       const adapter = ctx.newAdapter();

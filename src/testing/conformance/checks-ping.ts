@@ -9,7 +9,7 @@ export const PING_CLAUSES: readonly ExecutableClause[] = [
     id: 'ping.resolves-on-pong',
     section: 'Ping',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'ping resolves once the pong arrives, without any concurrent read (none can be assumed).',
     async check(ctx) {
       const { adapter } = await ctx.connect();
@@ -20,7 +20,7 @@ export const PING_CLAUSES: readonly ExecutableClause[] = [
     id: 'ping.with-concurrent-read',
     section: 'Ping',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'ping resolves once the pong arrives while a read is pending; the read is not disturbed and gets the next message.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -35,7 +35,7 @@ export const PING_CLAUSES: readonly ExecutableClause[] = [
     id: 'ping.waits-for-pong',
     section: 'Ping',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'ping blocks until the pong: when none comes it stays pending until its signal aborts, then rejects with signal.reason.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -54,7 +54,7 @@ export const PING_CLAUSES: readonly ExecutableClause[] = [
     id: 'ping.rejects-on-close',
     section: 'Ping',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'ping rejects (with a WscEngineError) when the connection is lost while it waits for the pong.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -81,7 +81,7 @@ export const PING_CLAUSES: readonly ExecutableClause[] = [
     id: 'ping.no-connection',
     section: 'Ping',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'ping rejects with ConnectionClosedError when there is no connection: never dialled, or closed.',
     check: (ctx) => checkNoConnection(ctx, 'ping', (adapter) => adapter.ping()),
   },

@@ -53,7 +53,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.text-and-binary',
     section: 'Read',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'read returns text messages as Text with a string and binary messages as Binary with a Uint8Array, content unchanged (empty messages included).',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -74,7 +74,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.large-message',
     section: 'Read',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'read defragments: a 1 MiB message sent in many frames comes back whole, binary and text alike.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -89,7 +89,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.control-frames-hidden',
     section: 'Read',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'read never returns close, ping, pong or continuation frames: the peer pinging between messages changes nothing and a close frame ends reading with WebSocketCloseError.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -109,7 +109,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.close-frame-code',
     section: 'Read',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: `read rejects with WebSocketCloseError carrying the server's registered close code and reason unchanged (${SERVER_CODES.join(', ')}).`,
     check: (ctx) => checkReceivedCodes(ctx, SERVER_CODES),
   },
@@ -117,7 +117,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.close-frame-application-code',
     section: 'Read',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: `read rejects with WebSocketCloseError carrying application codes 3000-4999 unchanged (${APPLICATION_CODES.join(', ')}).`,
     check: (ctx) => checkReceivedCodes(ctx, APPLICATION_CODES),
   },
@@ -125,7 +125,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.close-frame-no-code',
     section: 'Read',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'read rejects with WebSocketCloseError 1005 and an empty reason when the close frame carries no code.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -137,7 +137,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.abnormal-closure',
     section: 'Read',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'read rejects with WebSocketCloseError 1006 when the connection is lost without a close frame, pending reads included.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -156,7 +156,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.messages-before-close',
     section: 'Read',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'messages that arrived before the close frame are read first, in order; then read rejects with the WebSocketCloseError.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -173,7 +173,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.queues-early-messages',
     section: 'Read',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'messages that arrive before read is called are queued and read in arrival order.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -192,7 +192,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.concurrent-reads',
     section: 'Read',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'several pending reads each get a different message, in arrival order (read #n gets message #n), whether messages were queued or arrive later.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -208,7 +208,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.blocks-until-message',
     section: 'Read',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'read blocks until a message arrives: with nothing sent it stays pending, and it resolves when a message comes.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -222,7 +222,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.abort-loses-nothing',
     section: 'Read',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'read whose signal aborts rejects with signal.reason and takes no message: the next read gets it.',
     async check(ctx) {
       const { adapter, conn } = await ctx.connect();
@@ -254,7 +254,7 @@ export const READ_CLAUSES: readonly ExecutableClause[] = [
     id: 'read.no-connection',
     section: 'Read',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'read rejects with ConnectionClosedError before any dial, and with a WscEngineError after close.',
     check: (ctx) => checkNoConnection(ctx, 'read', (adapter) => adapter.read(), WscEngineError),
   },

@@ -39,7 +39,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'write.text-and-binary',
     section: 'Write',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'write sends a string as one text message and a Uint8Array as one binary message, content unchanged (empty messages included), and resolves once it is sent.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -52,7 +52,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'write.large-message',
     section: 'Write',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'write handles fragmentation: a 1 MiB message arrives whole, binary and text alike.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -65,7 +65,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'write.concurrent-order',
     section: 'Write',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'concurrent writes go out in call order, whatever their type and size.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -82,7 +82,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'write.invalid-data',
     section: 'Write',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'write rejects with InvalidArgumentError (ERR_INVALID_MESSAGE) when the data does not match the type (Text takes a string, Binary a Uint8Array) and sends nothing.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -110,7 +110,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'write.data-frames-only',
     section: 'Write',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'write never sends control frames: a type other than Text (1) or Binary (2), such as the close (8), ping (9) or pong (10) opcodes, rejects with InvalidArgumentError (ERR_INVALID_MESSAGE) and the connection stays open.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -132,7 +132,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'write.abort',
     section: 'Write',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'write whose signal has aborted rejects with signal.reason and sends nothing.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -147,7 +147,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'write.no-connection',
     section: 'Write',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'write rejects with ConnectionClosedError when there is no connection: never dialled, or closed.',
     check: (ctx) => checkNoConnection(ctx, 'write', (adapter) => adapter.write(MessageType.Text, 'x')),
   },
@@ -155,7 +155,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'concurrency.mixed-operations',
     section: 'Concurrency',
     level: 'MUST',
-    source: 'seed',
+    source: 'original',
     text: 'the adapter is safe to use concurrently: many reads and writes in flight at once each complete exactly once, reads in arrival order, writes in call order.',
     async check(ctx) {
       const connected = await ctx.connect();
@@ -180,7 +180,7 @@ export const WRITE_CLAUSES: readonly ExecutableClause[] = [
     id: 'lifecycle.redial',
     section: 'Lifecycle',
     level: 'MUST',
-    source: 'API.md',
+    source: 'added',
     text: 'an adapter can dial again after it closed, and after the server closed: the engine reconnects with the same adapter.',
     async check(ctx) {
       const { adapter } = await ctx.connect();

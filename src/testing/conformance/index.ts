@@ -16,5 +16,4 @@ export type {
   ClauseSource,
   ConformanceClause,
   Connected,
-  OptionalAdapterMethod,
 } from './types.js';

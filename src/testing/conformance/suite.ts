@@ -6,20 +6,12 @@ import { EXECUTABLE_CLAUSES } from './clauses.js';
 import { bounded, type ContextSetup, createClauseContext } from './context.js';
 import type { AdapterHints, ClauseCheck, ExecutableClause } from './types.js';
 
-/**
- * The two functions of a test runner the suite registers tests with (node:test, vitest, jest, mocha...).
- *
- * A clause about an optional adapter method the adapter lacks is not applicable: its test
- * marks itself skipped with the runner's run-time skip, found on the test function's first
- * argument (`t.skip()` of node:test, `ctx.skip()` of vitest) or on `this` (mocha's
- * `this.skip()`). A runner with neither (jest) reports it as passed, and the suite logs a
- * warning naming the clause.
- */
+/** The two functions of a test runner the suite registers tests with (node:test, vitest, jest, mocha...). */
 export interface ConformanceTestApi {
   /** Registers a group of tests; `fn` registers them synchronously. */
   describe(name: string, fn: () => void): unknown;
-  /** Registers one test; `fn` is called with the runner's own arguments and `this`. */
-  it(name: string, fn: (this: unknown, ...args: unknown[]) => Promise<void>): unknown;
+  /** Registers one test; `fn` takes no argument (so no runner takes it for a callback-style test). */
+  it(name: string, fn: () => Promise<void>): unknown;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters vary per error class.
@@ -102,55 +94,15 @@ export function describeAdapterConformance(options: AdapterConformanceOptions): 
   options.test.describe(`adapter conformance: ${options.name}`, () => {
     for (const clause of selected) {
       const exception = exceptions.get(clause.id);
-      const optional = clause.requires ? ` [optional: ${clause.requires.join(', ')}]` : '';
       const declared = exception ? ` [declared exception: ${exception.reason}]` : '';
-      const name = `${clause.id} [${clause.level}]${optional}${declared}`;
-      // A plain function with no named parameter: mocha passes `this`, and a runner that
-      // counts parameters (mocha, jest) must not take it for a callback-style test.
-      options.test.it(name, async function (this: unknown, ...args: unknown[]) {
-        const missing = await missingMethods(clause, setup);
-        if (missing.length > 0) {
-          const reason = `not applicable: the adapter has no ${missing.join(' or ')} (optional)`;
-          skip(name, reason, this, args[0]);
-          return;
-        }
-        await (exception
+      const name = `${clause.id} [${clause.level}]${declared}`;
+      options.test.it(name, () =>
+        exception
           ? runDeclared(clause, exception, setup, timeoutMs)
-          : attempt(clause.check, setup, timeoutMs));
-      });
+          : attempt(clause.check, setup, timeoutMs),
+      );
     }
   });
-}
-
-/** The optional methods `clause` is about that the adapter under test does not have. */
-async function missingMethods(clause: ExecutableClause, setup: ContextSetup): Promise<string[]> {
-  if (!clause.requires) return [];
-  const { ctx, dispose } = await createClauseContext(setup);
-  try {
-    const adapter = ctx.newAdapter() as unknown as Record<string, unknown>;
-    return clause.requires.filter((method) => typeof adapter[method] !== 'function');
-  } finally {
-    await dispose();
-  }
-}
-
-/**
- * Marks the running test as skipped with the runner's run-time skip: the test context's
- * `skip(reason)` (node:test, vitest; vitest's throws to stop the test) or mocha's
- * `this.skip()` (throws). Without one the test passes, so say so loudly.
- */
-function skip(name: string, reason: string, self: unknown, context: unknown): void {
-  const runner = [context, self].find(
-    (candidate): candidate is { skip(reason?: string): void } =>
-      typeof (candidate as { skip?: unknown } | null | undefined)?.skip === 'function',
-  );
-  if (runner) {
-    runner.skip(reason);
-    return;
-  }
-  console.warn(
-    `conformance: ${name}: ${reason}. This test runner cannot mark a running test as skipped, so it shows as passed.`,
-  );
 }
 
 function resolveExceptions(options: AdapterConformanceOptions): Map<string, DeclaredException> {

@@ -2,26 +2,17 @@ import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
 import type { HandshakeResponse } from '../../core/message.js';
 import type { ConformancePeer, PeerConnection } from '../peer.js';
 
-/** Where a clause comes from: the seed's "Expected behaviour" sections, or API.md's adapter rules. */
-export type ClauseSource = 'seed' | 'API.md';
+/**
+ * Where a clause comes from: `'original'`, a rule of the adapter contract as first written
+ * for the Go library this one re-creates (its "expected behaviour" of each method, with
+ * "context" read as `AbortSignal`); `'added'`, a rule this library adds to it (typed errors,
+ * close codes passed through, ordered concurrent reads, a bounded queue, aborts that lose
+ * nothing, ...).
+ */
+export type ClauseSource = 'original' | 'added';
 
 /** Part of the contract a clause belongs to. */
-export type ClauseSection =
-  | 'Dial'
-  | 'Close'
-  | 'Ping'
-  | 'Read'
-  | 'Watch'
-  | 'Write'
-  | 'Concurrency'
-  | 'Lifecycle';
-
-/**
- * The optional methods of `WebSocketConnectionAdapter` that clauses can be about. A clause
- * that `requires` one is checked only when the adapter has it, and is reported as not
- * applicable (a skipped test) otherwise.
- */
-export type OptionalAdapterMethod = 'readQueued' | 'watchReads';
+export type ClauseSection = 'Dial' | 'Close' | 'Ping' | 'Read' | 'Write' | 'Concurrency' | 'Lifecycle';
 
 /** One rule of the adapter contract, checked by one test. */
 export interface ConformanceClause {
@@ -33,12 +24,6 @@ export interface ConformanceClause {
   readonly source: ClauseSource;
   /** The rule in one sentence. */
   readonly text: string;
-  /**
-   * Optional adapter methods the clause is about. An adapter without one of them does not
-   * have to meet the clause: its test is skipped, as not applicable. Absent for clauses
-   * every adapter must meet.
-   */
-  readonly requires?: readonly OptionalAdapterMethod[];
 }
 
 /**

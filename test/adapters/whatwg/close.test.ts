@@ -8,7 +8,7 @@ import {
   InvalidArgumentError,
   MessageType,
   WebSocketCloseError,
-} from '../../../src/index.js';
+} from '../../../src/core/index.js';
 import { CountingWebSocket, startServer, type TestServer } from './helpers.js';
 
 const closeError = (code: number, reason: string) => (e: unknown) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'undici';
 import { WhatwgWebSocketAdapter } from '../../../src/adapters/whatwg/index.js';
-import { DialError, ErrorCode, InvalidArgumentError, MessageType } from '../../../src/index.js';
+import { DialError, ErrorCode, InvalidArgumentError, MessageType } from '../../../src/core/index.js';
 import {
   CountingWebSocket,
   closedPort,

@@ -6,7 +6,7 @@ import {
   WhatwgWebSocketAdapter,
   type WhatwgWebSocketAdapterOptions,
 } from '../../../src/adapters/whatwg/index.js';
-import { ErrorCode, INBOUND_QUEUE_DEFAULTS, InvalidOptionsError } from '../../../src/index.js';
+import { ErrorCode, INBOUND_QUEUE_DEFAULTS, InvalidOptionsError } from '../../../src/core/index.js';
 
 describe('WhatwgWebSocketAdapter options', () => {
   it('has frozen defaults', () => {

@@ -1,28 +1,27 @@
-// The engine's reader over an adapter that can be watched (`watchReads` + `readQueued`, as
-// the ws, WHATWG and in-memory adapters are): no read waits, messages are dispatched from
+// The engine's reader over an adapter that hands it its inbound queue (the internal seam
+// the ws, WHATWG and in-memory adapters have): no read waits, messages are dispatched from
 // the adapter's event. The same ENGINE.md rules as with a blocking read() (the other
-// files run them over the mock adapter, which has only read()).
+// files run them over the mock adapter, which has only the contract's read()).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CallbackError } from '../../src/core/errors.js';
 import { MessageType } from '../../src/core/message.js';
 import { WebSocketEngine } from '../../src/engine/index.js';
 import type { OnMessageArgs, WebSocketClient } from '../../src/engine/types.js';
-import { deferred, text, URL_, until, WatchedQueueAdapter } from './helpers.js';
+import { deferred, QueueAdapter, text, URL_, until } from './helpers.js';
 
-function engineOver(adapter: WatchedQueueAdapter, client: WebSocketClient, readers = 1) {
+function engineOver(adapter: QueueAdapter, client: WebSocketClient, readers = 1) {
   return new WebSocketEngine({ url: URL_, adapter, client, readers, autoReconnect: false });
 }
 
-describe('engine over a watched adapter (readQueued + watchReads)', () => {
+describe('engine over an adapter with an inbound queue (the fast read path)', () => {
   it('an idle session has no pending read(); a queued message reaches a synchronous onMessage from inside push()', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const seen: string[] = [];
     const engine = engineOver(adapter, {
       onMessage: ({ message }) => void seen.push(message.data as string),
     });
     await engine.start();
-    assert.equal(adapter.watchers, 1);
     adapter.push(text('a'));
     assert.deepEqual(seen, ['a'], 'delivered synchronously, inside push()');
     adapter.push(text('b'));
@@ -34,7 +33,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('readers: 1 processes strictly one at a time, in arrival order', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const order: string[] = [];
     let running = 0;
     let maxRunning = 0;
@@ -59,7 +58,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('readers: 3 keeps at most 3 onMessage in flight, started in arrival order', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const started: string[] = [];
     const gates: { resolve: () => void }[] = [];
     const engine = engineOver(
@@ -88,7 +87,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('a message pushed from inside a synchronous onMessage is delivered after it returns, never nested', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     // An echo peer that answers synchronously, as an in-memory server may.
     adapter.onWrite = (message) => {
       const n = Number(message.data);
@@ -118,7 +117,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('readMutex locked from outside while idle is granted at once; messages queued meanwhile come after release, in order', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const seen: string[] = [];
     const engine = engineOver(adapter, {
       onMessage: ({ message }) => void seen.push(message.data as string),
@@ -137,7 +136,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('runExclusive inside onMessage: the holder reads the answer with conn.read(), the engine gets the rest', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const seen: string[] = [];
     const answers: string[] = [];
     adapter.onWrite = (message) => {
@@ -168,7 +167,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('a peer close delivers what was queued first, then onClose with the peer close, once', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const events: string[] = [];
     const release = deferred();
     const engine = engineOver(adapter, {
@@ -191,7 +190,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('exit() inside onMessage: no later message is delivered; onClose runs after the in-flight ones', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const events: string[] = [];
     const slow = deferred();
     const engine = engineOver(
@@ -215,11 +214,11 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
     slow.resolve();
     await until(() => !engine.isStarted);
     assert.deepEqual(events, ['slow', 'exit', 'slow done', 'onClose']);
-    assert.deepEqual(adapter.closes, [{ code: 1001, reason: 'Going away' }]);
+    assert.deepEqual(adapter.closes, [{ code: 1001, reason: 'Going away', aborted: false }]);
   });
 
   it('onMessage that throws goes to onReadError as a CallbackError; no message is taken while onReadError runs', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const seen: string[] = [];
     const reported = deferred();
     const errors: unknown[] = [];
@@ -252,7 +251,7 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
   });
 
   it('restart() reconnects and the new session watches the new connection', async () => {
-    const adapter = new WatchedQueueAdapter();
+    const adapter = new QueueAdapter();
     const seen: string[] = [];
     const engine = new WebSocketEngine({
       url: URL_,
@@ -270,7 +269,6 @@ describe('engine over a watched adapter (readQueued + watchReads)', () => {
     const first = engine.sessionId;
     adapter.push(text('restart'));
     await until(() => engine.sessionId !== undefined && engine.sessionId !== first, 'a new session');
-    assert.equal(adapter.watchers, 2);
     adapter.push(text('on the new connection'));
     assert.deepEqual(seen, ['restart', 'on the new connection']);
     await engine.stop();

@@ -7,9 +7,10 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { WebSocketEngine } from '../../src/engine/index.js';
 import { MessageType } from '../../src/index.js';
+import { openTelemetry } from '../../src/otel/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
 import { createInMemoryPair } from '../../src/testing/in-memory.js';
-import { until } from './helpers.js';
+import { until } from '../engine/helpers.js';
 
 describe('ENGINE.md Observability', () => {
   it('public operations and callbacks are spans with session ids and sizes; credentials in the URL never appear', async () => {
@@ -22,7 +23,8 @@ describe('ENGINE.md Observability', () => {
     secretUrl.username = 'bob';
     secretUrl.password = 'hunter2';
     secretUrl.search = '?token=s3cr3t';
-    const engine = new WebSocketEngine({ url: secretUrl, adapter, client, tracerProvider, readers: 1 });
+    const telemetry = openTelemetry({ tracerProvider });
+    const engine = new WebSocketEngine({ url: secretUrl, adapter, client, telemetry, readers: 1 });
     try {
       await engine.start();
       const peer = await server.accept();

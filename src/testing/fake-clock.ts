@@ -1,4 +1,4 @@
-import type { Clock } from './types.js';
+import type { Clock } from '../engine/types.js';
 
 interface FakeTimer {
   id: number;
@@ -20,7 +20,10 @@ interface FakeTimer {
  * ```
  */
 export class FakeClock implements Clock {
+  /** Wall time, what `now()` returns: moved by `advance` and `jump`. */
   private time: number;
+  /** Timer time: moved by `advance` only, so `jump` fires nothing. */
+  private monotonic = 0;
   private timers: FakeTimer[] = [];
   private nextId = 1;
 
@@ -51,11 +54,21 @@ export class FakeClock implements Clock {
     return this.timers.length;
   }
 
-  private monotonic = 0;
-
   /**
    * Moves time forward by `ms`, firing each due timer in due order and letting pending
-   * promise callbacks run before and after each one (several macrotask turns).
+   * promise callbacks run before and after each one (several macrotask turns). Await it:
+   * the timers have fired, and what they started has run, once it resolves.
+   *
+   * @example
+   * ```ts
+   * const clock = new FakeClock();
+   * let fired = 0;
+   * clock.setTimeout(() => fired++, 1_000);
+   * await clock.advance(999);
+   * assert.equal(fired, 0);
+   * await clock.advance(1);
+   * assert.equal(fired, 1);
+   * ```
    */
   async advance(ms: number): Promise<void> {
     await flush();
