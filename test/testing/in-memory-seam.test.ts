@@ -1,61 +1,13 @@
 // The engine's read path without a promise per message: `inboundQueueOf(client)` is the
 // current connection's queue, which the engine watches and drains with `shift()`.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import { inboundQueueOf, type QueueConsumer } from '../../src/core/inbound-seam.js';
-import { type Message, MessageType, WebSocketCloseError } from '../../src/core/index.js';
-import {
-  createInMemoryPair,
-  type InMemoryAdapter,
-  type InMemoryPairOptions,
-  type InMemoryPeerConnection,
-  type InMemoryServer,
-} from '../../src/testing/in-memory.js';
+import { describe, it } from 'node:test';
+import { inboundQueueOf } from '../../src/core/inbound-seam.js';
+import { createInMemoryPair } from '../../src/testing/in-memory.js';
+import { consumerRecorder } from '../support/consumer-recorder.js';
+import { closeServersAfterEach, connect, isClose, servers, settle, text } from './in-memory-helpers.js';
 
-const text = (data: string): Message => ({ type: MessageType.Text, data });
-const isClose = (code: number, reason?: string) => (e: unknown) =>
-  e instanceof WebSocketCloseError && e.code === code && (reason === undefined || e.reason === reason);
-
-/** Lets every pending microtask hop run (deliveries are microtasks; a macrotask comes after all of them). */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-const servers: InMemoryServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function connect(
-  options?: InMemoryPairOptions,
-): Promise<{ client: InMemoryAdapter; server: InMemoryServer; peer: InMemoryPeerConnection }> {
-  const { client, server } = createInMemoryPair(options);
-  servers.push(server);
-  await client.dial(server.url);
-  return { client, server, peer: await server.accept() };
-}
-
-/** A consumer that records its calls; `when(n)` resolves once `n` calls were recorded. */
-function recorder(
-  onQueued?: () => void,
-): QueueConsumer & { events: string[]; when(count: number): Promise<void> } {
-  const events: string[] = [];
-  const waiting: { count: number; resolve(): void }[] = [];
-  const record = (event: string) => {
-    events.push(event);
-    for (const w of waiting.filter((w) => events.length >= w.count)) w.resolve();
-  };
-  return {
-    events,
-    queued: () => {
-      record('queued');
-      onQueued?.();
-    },
-    ended: () => record('ended'),
-    when: (count: number) =>
-      events.length >= count
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => waiting.push({ count, resolve })),
-  };
-}
+closeServersAfterEach();
 
 describe('createInMemoryPair: inbound queue seam', () => {
   it('has no queue before the first dial, nor while a dial is in progress', async () => {
@@ -74,7 +26,7 @@ describe('createInMemoryPair: inbound queue seam', () => {
     const { client, peer } = await connect();
     const queue = inboundQueueOf(client)!;
     const taken: string[] = [];
-    const consumer = recorder(() => taken.push(queue.shift()?.data as string));
+    const consumer = consumerRecorder(() => taken.push(queue.shift()?.data as string));
     queue.watch(consumer);
     const pending = client.read();
     await peer.send(text('direct'));
@@ -109,7 +61,7 @@ describe('createInMemoryPair: inbound queue seam', () => {
   it("ends the queue on the server's close: shift() drains it, then read rejects with the server's code", async () => {
     const { client, peer } = await connect();
     const queue = inboundQueueOf(client)!;
-    const consumer = recorder();
+    const consumer = consumerRecorder();
     queue.watch(consumer);
     void peer.send(text('1'));
     void peer.send(text('2'));
@@ -125,14 +77,14 @@ describe('createInMemoryPair: inbound queue seam', () => {
     await peer.closed;
     await settle();
     assert.deepEqual(consumer.events, ['queued', 'queued', 'ended']);
-    const late = recorder();
+    const late = consumerRecorder();
     queue.watch(late);
     assert.deepEqual(late.events, ['ended'], 'a consumer watching an ended queue hears ended() at once');
   });
 
   it('ends the queue synchronously on a local close, dropping what was queued; with 1006 on a drop', async () => {
     const { client, peer } = await connect();
-    const consumer = recorder();
+    const consumer = consumerRecorder();
     inboundQueueOf(client)!.watch(consumer);
     await peer.send(text('dropped'));
     const closing = client.close(4001, 'bye');
@@ -141,7 +93,7 @@ describe('createInMemoryPair: inbound queue seam', () => {
     assert.equal(inboundQueueOf(client)?.shift(), undefined);
     await assert.rejects(client.read(), isClose(4001, 'bye'));
     const dropped = await connect();
-    const lost = recorder();
+    const lost = consumerRecorder();
     inboundQueueOf(dropped.client)!.watch(lost);
     dropped.peer.drop();
     await lost.when(1);
@@ -151,7 +103,7 @@ describe('createInMemoryPair: inbound queue seam', () => {
   it("gives the new connection's queue after a new dial; the old consumer hears nothing of it", async () => {
     const { client, server } = await connect();
     const first = inboundQueueOf(client)!;
-    const old = recorder();
+    const old = consumerRecorder();
     first.watch(old);
     await client.dial(server.url);
     const second = await server.accept();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { inboundQueueOf } from '../../src/core/inbound-seam.js';
 import {
   ConnectionClosedError,
@@ -11,34 +11,10 @@ import {
   MessageType,
   WebSocketCloseError,
 } from '../../src/core/index.js';
-import {
-  createInMemoryPair,
-  type InMemoryAdapter,
-  type InMemoryPairOptions,
-  type InMemoryPeerConnection,
-  type InMemoryServer,
-} from '../../src/testing/in-memory.js';
+import { createInMemoryPair } from '../../src/testing/in-memory.js';
+import { closeServersAfterEach, connect, isClose, servers, settle, text } from './in-memory-helpers.js';
 
-const text = (data: string): Message => ({ type: MessageType.Text, data });
-const isClose = (code: number, reason?: string) => (e: unknown) =>
-  e instanceof WebSocketCloseError && e.code === code && (reason === undefined || e.reason === reason);
-
-/** Lets every pending microtask hop run (deliveries are microtasks; a macrotask comes after all of them). */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-const servers: InMemoryServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function connect(
-  options?: InMemoryPairOptions,
-): Promise<{ client: InMemoryAdapter; server: InMemoryServer; peer: InMemoryPeerConnection }> {
-  const { client, server } = createInMemoryPair(options);
-  servers.push(server);
-  await client.dial(server.url);
-  return { client, server, peer: await server.accept() };
-}
+closeServersAfterEach();
 
 describe('createInMemoryPair: dial', () => {
   it('completes a handshake: 101, the server accepts, request headers and subprotocol seen', async () => {

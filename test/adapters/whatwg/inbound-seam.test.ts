@@ -4,37 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'undici';
 import { INBOUND_OVERFLOW_REASON, WhatwgWebSocketAdapter } from '../../../src/adapters/whatwg/index.js';
-import { inboundQueueOf, type QueueConsumer } from '../../../src/core/inbound-seam.js';
+import { inboundQueueOf } from '../../../src/core/inbound-seam.js';
 import { WebSocketCloseError } from '../../../src/core/index.js';
+import { consumerRecorder } from '../../support/consumer-recorder.js';
 import { CountingWebSocket, startServer, startStallingServer, type TestServer } from './helpers.js';
 
 const closeError = (code: number, reason: string) => (e: unknown) =>
   e instanceof WebSocketCloseError && e.code === code && e.reason === reason;
-
-/** A consumer that records its calls; `when(n)` resolves once `n` calls were recorded. */
-interface Recorder extends QueueConsumer {
-  readonly events: string[];
-  when(count: number): Promise<void>;
-}
-
-function recorder(onQueued?: () => void): Recorder {
-  const events: string[] = [];
-  const waiting: { count: number; resolve(): void }[] = [];
-  const record = (event: string) => {
-    events.push(event);
-    for (const w of waiting.filter((w) => events.length >= w.count)) w.resolve();
-  };
-  return {
-    events,
-    queued: () => {
-      record('queued');
-      onQueued?.();
-    },
-    ended: () => record('ended'),
-    when: (count) =>
-      events.length >= count ? Promise.resolve() : new Promise((resolve) => waiting.push({ count, resolve })),
-  };
-}
 
 describe('WhatwgWebSocketAdapter inbound queue seam', () => {
   let server: TestServer;
@@ -70,7 +46,7 @@ describe('WhatwgWebSocketAdapter inbound queue seam', () => {
     const { adapter, side } = await connect();
     const queue = inboundQueueOf(adapter)!;
     const taken: string[] = [];
-    const consumer = recorder(() => taken.push(queue.shift()?.data as string));
+    const consumer = consumerRecorder(() => taken.push(queue.shift()?.data as string));
     queue.watch(consumer);
     const pending = adapter.read();
     side.socket.send('direct');
@@ -90,7 +66,7 @@ describe('WhatwgWebSocketAdapter inbound queue seam', () => {
   it("ends the queue on the peer's close: shift() drains it, then read rejects with the peer's code", async () => {
     const { adapter, side } = await connect();
     const queue = inboundQueueOf(adapter)!;
-    const consumer = recorder();
+    const consumer = consumerRecorder();
     queue.watch(consumer);
     for (const data of ['a', 'b', 'c']) side.socket.send(data);
     side.socket.close(4000, 'done');
@@ -102,20 +78,20 @@ describe('WhatwgWebSocketAdapter inbound queue seam', () => {
       ['a', 'b', 'c', undefined],
     );
     await assert.rejects(adapter.read(), closeError(4000, 'done'));
-    const late = recorder();
+    const late = consumerRecorder();
     queue.watch(late);
     assert.deepEqual(late.events, ['ended'], 'a consumer watching an ended queue hears ended() at once');
   });
 
   it('ends the queue synchronously on a local close, and with 1006 on a lost connection', async () => {
     const local = await connect();
-    const consumer = recorder();
+    const consumer = consumerRecorder();
     inboundQueueOf(local.adapter)!.watch(consumer);
     const closing = local.adapter.close(4001, 'bye');
     assert.deepEqual(consumer.events, ['ended']);
     await closing;
     const lost = await connect();
-    const dropped = recorder();
+    const dropped = consumerRecorder();
     inboundQueueOf(lost.adapter)!.watch(dropped);
     lost.side.socket.terminate();
     await dropped.when(1);
@@ -125,7 +101,7 @@ describe('WhatwgWebSocketAdapter inbound queue seam', () => {
   it('on an inbound overflow: queued() up to the bound, then ended(); shift() gets what was queued, then 1008', async () => {
     const { adapter, side } = await connect({ inboundQueue: { maxMessages: 4 } });
     const queue = inboundQueueOf(adapter)!;
-    const consumer = recorder();
+    const consumer = consumerRecorder();
     queue.watch(consumer);
     for (let i = 0; i < 10; i++) side.socket.send(String(i));
     assert.deepEqual(await side.closed, { code: 1000, reason: INBOUND_OVERFLOW_REASON });
@@ -140,7 +116,7 @@ describe('WhatwgWebSocketAdapter inbound queue seam', () => {
     const before = CountingWebSocket.live;
     const { adapter } = await connect({ WebSocket: CountingWebSocket });
     const first = inboundQueueOf(adapter)!;
-    const old = recorder();
+    const old = consumerRecorder();
     first.watch(old);
     const secondSide = server.accept();
     await adapter.dial(server.url);
