@@ -1,15 +1,19 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) with plain tsc, so `import` and
 // `require` both work on Node 20 and each half ships its own .d.ts next to its .js.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync('dist', { recursive: true, force: true });
-const run = (...args) =>
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', ...args], { stdio: 'inherit' });
-run('--outDir', 'dist/esm');
-run('--outDir', 'dist/cjs', '--module', 'CommonJS', '--moduleResolution', 'Node10');
+const run = (project, ...args) =>
+  execFileSync(process.execPath, [tsc, '-p', project, ...args], { stdio: 'inherit' });
+run('tsconfig.build.json', '--outDir', 'dist/esm');
+// The command (src/cli, the package's `bin`) is ES modules only: no require() reaches it.
+const cjs = ['--outDir', 'dist/cjs', '--module', 'CommonJS', '--moduleResolution', 'Node10'];
+run('tsconfig.build.cjs.json', ...cjs);
+// npm marks `bin` files executable on install; a checkout runs the built file directly too.
+chmodSync('dist/esm/cli/main.js', 0o755);
 // The package is "type": "module"; mark each half so Node and TypeScript read it right.
 for (const [dir, type] of [
   ['dist/esm', 'module'],

@@ -79,6 +79,17 @@ describe('npm pack', { timeout: 240_000 }, () => {
     }
   }
 
+  it('installs the wscengine command (bin), executable, ES modules only', () => {
+    const manifest = JSON.parse(npm(['pack', '--dry-run', '--json'], root))[0];
+    const bin = manifest.files.find((f: { path: string }) => f.path === 'dist/esm/cli/main.js');
+    assert.ok(bin, 'dist/esm/cli/main.js is in the tarball');
+    assert.equal(bin.mode & 0o111, 0o111, 'and executable');
+    assert.ok(!manifest.files.some((f: { path: string }) => f.path.startsWith('dist/cjs/cli/')));
+    const installed = join(project, 'node_modules', '.bin', 'wscengine');
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    assert.equal(execFileSync(installed, ['--version'], { encoding: 'utf8' }), `${version}\n`);
+  });
+
   it('ships only dist, src, docs, README and package.json', () => {
     const manifest = JSON.parse(npm(['pack', '--dry-run', '--json'], root))[0];
     const files: string[] = manifest.files.map((f: { path: string }) => f.path);
