@@ -9,7 +9,7 @@
 //        /echo                           echoes every data frame
 //        /idle                           only answers pings and closes
 // IPC out: { event: 'ready', port, readyAt }, { event: 'flood-done', ... }, { event: 'stream-closed', ... }
-// IPC in:  { cmd: 'cpu' } -> { event: 'cpu', usage }
+// IPC in:  { cmd: 'cpu' } -> { event: 'cpu', usage }; { cmd: 'pings' } -> { event: 'pings', count } (pings received so far)
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -82,13 +82,18 @@ function pump(socket: Socket, size: number, binary: boolean, n: number, onEnd?: 
   write();
 }
 
+/** Pings received from every client: the idle scenario checks both kinds ping alike. */
+let pings = 0;
+
 /** Answers pings and closes; hands data frames to `onData`. */
 function handleFrames(socket: Socket, onData: (frame: ClientFrame) => void) {
   const parser = new FrameParser();
   const onChunk = (chunk: Buffer) => {
     for (const frame of parser.push(chunk)) {
-      if (frame.opcode === OP_PING) socket.write(encodeFrame(OP_PONG, frame.payload));
-      else if (frame.opcode === OP_CLOSE) {
+      if (frame.opcode === OP_PING) {
+        pings++;
+        socket.write(encodeFrame(OP_PONG, frame.payload));
+      } else if (frame.opcode === OP_CLOSE) {
         socket.end(encodeFrame(OP_CLOSE, frame.payload.subarray(0, 2)));
         socket.off('data', onChunk);
         return;
@@ -149,6 +154,7 @@ const server = createServer((_req, res) => res.writeHead(426).end());
 server.on('upgrade', onUpgrade);
 process.on('message', (msg: { cmd?: string }) => {
   if (msg.cmd === 'cpu') send({ event: 'cpu', usage: process.cpuUsage() });
+  if (msg.cmd === 'pings') send({ event: 'pings', count: pings });
 });
 // Exit with the parent: a benchmark must never leave a server behind.
 process.on('disconnect', () => process.exit(0));

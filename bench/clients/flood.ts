@@ -91,17 +91,11 @@ export async function runFlood(lib: Library, p: FloodParams): Promise<FloodResul
     ws.send('go');
     await counter.done;
     await stop();
-  } else if (p.kind === 'adapter' || p.kind === 'adapter-q') {
+  } else if (p.kind === 'adapter') {
     const adapter = await dialAdapter(lib, p.url);
-    const readQueued = adapter.readQueued?.bind(adapter);
-    if (p.kind === 'adapter-q' && !readQueued) throw new Error('WsAdapter has no readQueued()');
     const stop = await profile(p);
     await adapter.write(TEXT, 'go');
-    if (p.kind === 'adapter') {
-      while (counter.count < total) counter.tick((await adapter.read()).data);
-    } else {
-      while (counter.count < total) counter.tick((readQueued!() ?? (await adapter.read())).data);
-    }
+    while (counter.count < total) counter.tick((await adapter.read()).data);
     await stop();
   } else {
     const { adapter } = await startEngine(lib, {

@@ -1,52 +1,40 @@
 import { performance } from 'node:perf_hooks';
-import type WebSocket from 'ws';
 import type { Library } from '../lib/wscengine.js';
-import { openWs, sleep, startEngine } from './common.js';
+import { sleep } from './common.js';
+import { openIdle, openMany } from './memory.js';
 
 export interface IdleParams {
+  /** `ws-ka` (raw ws with the hand-written heartbeat) or `engine` (keepalive on), as in the memory scenario. */
   kind: string;
   url: string;
   conns: number;
+  /** Wait after the last connection opened, before the window. */
+  settleMs: number;
   seconds: number;
   keepaliveMs: number;
 }
 
 export interface IdleResult {
   conns: number;
-  /** CPU over the measured window, % of one core. */
+  /** User + system CPU of this process over the measured window, % of one core. */
   cpuPct: number;
   /** Event-loop utilisation over the window, %. */
   eluPct: number;
   rssMiB: number;
 }
 
-const BATCH = 100;
-
 /**
- * Many idle connections with keepalive in one process, then CPU over a quiet window.
- * The raw ws baseline pings on the same interval with one timer per socket, which is
- * what a hand-written keepalive looks like.
+ * Many idle connections with keepalive in one process, then CPU over a quiet window. The
+ * connections are those of the memory scenario (`openIdle`), so the heartbeat compared with
+ * the engine's keepalive is the same one. The parent hears `{ event: 'window' }` when the
+ * window opens and when it closes (it counts the pings the server saw in between).
  */
 export async function runIdle(lib: Library, p: IdleParams): Promise<IdleResult> {
-  const timers: NodeJS.Timeout[] = [];
-  const open = async () => {
-    if (p.kind === 'ws') {
-      const ws: WebSocket = await openWs(p.url);
-      timers.push(setInterval(() => ws.ping(), p.keepaliveMs));
-      return;
-    }
-    await startEngine(lib, {
-      url: p.url,
-      autoReconnect: true,
-      keepalive: { intervalMs: p.keepaliveMs, timeoutMs: p.keepaliveMs },
-      client: { onMessage() {} },
-    });
-  };
-  for (let i = 0; i < p.conns; i += BATCH) {
-    await Promise.all(Array.from({ length: Math.min(BATCH, p.conns - i) }, open));
-  }
-  // Let the connect burst settle so the window measures steady idle cost.
-  await sleep(Math.min(2000, p.keepaliveMs));
+  const held: unknown[] = [];
+  await openMany(held, p.conns, () => openIdle(lib, p));
+  // Let the connect burst settle so the window measures the steady idle cost.
+  await sleep(p.settleMs);
+  process.send?.({ event: 'window' });
   const cpu0 = process.cpuUsage();
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
@@ -54,9 +42,9 @@ export async function runIdle(lib: Library, p: IdleParams): Promise<IdleResult> 
   const cpu = process.cpuUsage(cpu0);
   const elapsed = performance.now() - t0;
   const elu = performance.eventLoopUtilization(elu0);
-  for (const timer of timers) clearInterval(timer);
+  process.send?.({ event: 'window' });
   return {
-    conns: p.conns,
+    conns: held.length,
     cpuPct: (100 * (cpu.user + cpu.system)) / 1000 / elapsed,
     eluPct: 100 * elu.utilization,
     rssMiB: process.memoryUsage.rss() / 1024 / 1024,

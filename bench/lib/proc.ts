@@ -79,6 +79,19 @@ function onCore(cpu: string, execArgv: string[]): { execPath: string; execArgv: 
   return { execPath: 'taskset', execArgv: ['-c', cpu, process.execPath, ...execArgv] };
 }
 
+/**
+ * The soft limit on open files that children inherit (`ulimit -n`), or `undefined` when it
+ * cannot be read (no `sh`) or there is none.
+ */
+export function openFileLimit(): number | undefined {
+  try {
+    const out = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? undefined : Number(out);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A benchmark server child: its port, when it was ready, and the events it reports. */
 export class ServerProcess {
   private readonly inbox = new Inbox();
@@ -118,6 +131,13 @@ export class ServerProcess {
   /** The first event named `name` since the last `clearEvents`, or undefined after `timeoutMs`. */
   waitEvent(name: string, timeoutMs: number): Promise<Event | undefined> {
     return this.inbox.take(name, timeoutMs);
+  }
+
+  /** Pings the server has received so far, from every client. */
+  async pings(): Promise<number> {
+    this.child.send({ cmd: 'pings' });
+    const reply = await this.inbox.take('pings', 5_000);
+    return (reply?.count as number | undefined) ?? Number.NaN;
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

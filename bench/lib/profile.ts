@@ -15,7 +15,7 @@ export async function profileReadPath(ctx: Context, server: ServerProcess): Prom
   const sizes = ctx.mode.flood.filter((s) => !s.binary || s.size > 1024);
   const lines: string[] = [];
   for (const size of sizes) {
-    for (const kind of ['ws', 'adapter', 'adapter-q', 'engine-r1', 'engine-r4']) {
+    for (const kind of ['ws', 'adapter', 'engine-r1', 'engine-r4']) {
       const name = `${kind}-${size.size}-${size.binary ? 'bin' : 'text'}.cpuprofile`;
       const url = `${server.url}/flood?n=${size.n}&size=${size.size}&binary=${size.binary ? 1 : 0}`;
       try {

@@ -20,16 +20,17 @@ function pad(cells: string[], widths: number[]): string {
 
 /** One scenario as a text table: median [min-max] of each metric, ratio vs raw ws, targets. */
 export function formatScenario(s: ScenarioResult): string {
+  const base = s.baseline ?? 'ws';
   const header = [
     'client',
     ...s.columns.map((c, i) => (i === 0 ? `${c.label} median [min-max] (spread)` : c.label)),
-    'vs ws',
+    base === 'ws' ? 'vs ws' : `vs ${base}`,
     'target',
   ];
   const rows = s.kinds.map((kind: KindResult) => {
     if (kind.skipped) return [kind.label, `skipped: ${kind.skipped}`];
     if (kind.runs.length === 0) return [kind.label, `failed: ${kind.errors[0] ?? 'no runs'}`];
-    const r = find(s.kinds, 'ws') ? ratio(s.kinds, kind.kind, s.primary) : undefined;
+    const r = find(s.kinds, base) ? ratio(s.kinds, kind.kind, s.primary, base) : undefined;
     const target = s.targets.find((t) => t.kind === kind.kind);
     const verdict = target
       ? `${target.text} ${target.pass === null ? 'N/A' : target.pass ? 'PASS' : 'FAIL'} (${target.detail})`

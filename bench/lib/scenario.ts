@@ -37,6 +37,8 @@ export interface ScenarioResult {
   params: object;
   /** The metric the "vs raw ws" ratio is taken on. */
   primary: string;
+  /** The kind the ratios are taken against, when not raw ws (`ws`). */
+  baseline?: string;
   columns: Column[];
   kinds: KindResult[];
   targets: TargetCheck[];
@@ -53,7 +55,7 @@ export interface Context {
 
 const KINDS_EXTRA: Record<string, { needs: (keyof Library)[]; label: string }> = {
   'ws-concurrent': { needs: [], label: 'raw ws, handler not chained' },
-  'ws-ka': { needs: [], label: 'raw ws + hand-rolled keepalive' },
+  'ws-ka': { needs: [], label: 'raw ws + hand-written heartbeat' },
   engine: { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine (keepalive on)' },
   'engine-noka': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, keepalive off' },
   'engine-default': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, default backoff' },
@@ -148,16 +150,18 @@ export function ratio(kinds: KindResult[], kind: string, key: string, base = 'ws
   return a !== undefined && b ? a / b : undefined;
 }
 
-/** A "ratio vs raw ws" target; `atLeast` for throughput, otherwise at most. */
+/** A "ratio vs raw ws" (or vs `base`) target; `atLeast` for throughput, otherwise at most. */
 export function ratioTarget(
   kinds: KindResult[],
   kind: string,
   key: string,
   limit: number,
   atLeast: boolean,
+  base = 'ws',
 ): TargetCheck {
-  const r = ratio(kinds, kind, key);
+  const r = ratio(kinds, kind, key, base);
   const text = `${atLeast ? '>=' : '<='} ${limit.toFixed(2)}x`;
   if (r === undefined) return { kind, text, pass: null, detail: 'not measured' };
-  return { kind, text, pass: atLeast ? r >= limit : r <= limit, detail: `${r.toFixed(2)}x` };
+  const against = base === 'ws' ? '' : ` vs ${labelOf(base)}`;
+  return { kind, text, pass: atLeast ? r >= limit : r <= limit, detail: `${r.toFixed(2)}x${against}` };
 }

@@ -17,7 +17,6 @@ export interface AdapterLike {
   dial(target: URL): Promise<unknown>;
   close(code: number, reason?: string): Promise<void>;
   read(): Promise<MessageLike>;
-  readQueued?(): MessageLike | undefined;
   write(type: 1 | 2, data: string | Uint8Array): Promise<void>;
 }
 
@@ -78,7 +77,6 @@ export async function loadLibrary(): Promise<Library> {
 export const KIND_NEEDS: Record<string, (keyof Library)[]> = {
   ws: [],
   adapter: ['WsAdapter'],
-  'adapter-q': ['WsAdapter'],
   'engine-r1': ['WsAdapter', 'WebSocketEngine'],
   'engine-r4': ['WsAdapter', 'WebSocketEngine'],
 };
@@ -86,7 +84,6 @@ export const KIND_NEEDS: Record<string, (keyof Library)[]> = {
 export const KIND_LABELS: Record<string, string> = {
   ws: 'raw ws',
   adapter: 'WsAdapter await read()',
-  'adapter-q': 'WsAdapter readQueued()',
   'engine-r1': 'engine readers:1',
   'engine-r4': 'engine readers:4',
 };
