@@ -15,10 +15,9 @@ log(`echo server listening on ${server.url}`);
 
 let echoed = 0;
 let onEcho: (() => void) | undefined;
-const adapter = new WsAdapter();
 const engine = new WebSocketEngine({
   url: server.url,
-  adapter,
+  adapter: new WsAdapter(),
   readers: 2,
   reconnect: { initialDelayMs: 200, maxDelayMs: 1_000 },
   keepalive: { intervalMs: 2_000, timeoutMs: 1_000 },
@@ -44,6 +43,9 @@ const engine = new WebSocketEngine({
     onReadError({ error }) {
       log(`onReadError ${(error as Error).message}`);
     },
+    onExit({ reason }) {
+      log(`onExit      the run is over: ${reason}`);
+    },
   },
 });
 
@@ -55,8 +57,8 @@ const echoes = (n: number) =>
 
 await engine.start();
 await echoes(1);
-// Outside the callbacks, write through the adapter you gave the engine.
-for (const word of ['one', 'two', 'three']) await adapter.write(MessageType.Text, word);
+// From anywhere: send() writes on the ready session.
+for (const word of ['one', 'two', 'three']) await engine.send(word);
 await echoes(4);
 // Let the session live past reconnect.minUptimeMs (1 s): a session that dies sooner counts
 // as a failed attempt, so a server that accepts and closes at once is not hammered.

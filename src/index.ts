@@ -16,6 +16,8 @@ export {
   type InvalidArgumentCode,
   InvalidArgumentError,
   InvalidOptionsError,
+  RequestError,
+  SendError,
   UnsupportedOperationError,
   WebSocketCloseError,
   WscEngineError,

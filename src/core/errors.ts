@@ -1,3 +1,6 @@
+import { redactUrlsInText } from './redact.js';
+import { retryAfterOf } from './retry-after.js';
+
 /**
  * Stable identifiers of the errors this library raises (the `code` of every error but
  * {@link WebSocketCloseError}, whose `code` is the close status code). Tests and callers
@@ -17,6 +20,12 @@ export const ErrorCode = {
   EngineStop: 'ERR_ENGINE_STOP',
   EngineState: 'ERR_ENGINE_STATE',
   Callback: 'ERR_CALLBACK',
+  OutboxFull: 'ERR_OUTBOX_FULL',
+  SendExpired: 'ERR_SEND_EXPIRED',
+  SendAborted: 'ERR_SEND_ABORTED',
+  RequestTimeout: 'ERR_REQUEST_TIMEOUT',
+  RequestClosed: 'ERR_REQUEST_CLOSED',
+  InvalidArgument: 'ERR_INVALID_ARGUMENT',
 } as const;
 
 /** One of the {@link ErrorCode} strings. */
@@ -76,7 +85,16 @@ export class ConnectionClosedError extends WscEngineError {
   }
 }
 
-/** The server answered the upgrade request with something other than `101 Switching Protocols`. */
+/**
+ * The server answered the upgrade request with something other than `101 Switching Protocols`.
+ *
+ * @example
+ * ```ts
+ * catch (e) {
+ *   if (e instanceof HandshakeError && e.retryAfterMs !== undefined) await sleep(e.retryAfterMs);
+ * }
+ * ```
+ */
 export class HandshakeError extends WscEngineError {
   declare readonly code: typeof ErrorCode.Handshake;
   /** HTTP status of the answer (e.g. 401, 404, 503); `0` where the library hides it. */
@@ -85,12 +103,22 @@ export class HandshakeError extends WscEngineError {
   readonly headers: Record<string, string | string[] | undefined>;
   /** The first bytes (at most 1 KiB) of the response body, decoded as UTF-8. */
   readonly body: string;
+  /**
+   * How long the server asked to wait before trying again, in ms from when the answer
+   * came: set for a 429 or 503 with a valid `Retry-After` header (seconds or an HTTP date),
+   * at most one hour; `undefined` otherwise.
+   */
+  readonly retryAfterMs: number | undefined;
 
+  /**
+   * `options.retryAfterMs` defaults to what `status` and the `retry-after` header ask for,
+   * counted from now.
+   */
   constructor(
     status: number,
     headers: Record<string, string | string[] | undefined> = {},
     body = '',
-    options?: { cause?: unknown; message?: string },
+    options?: { cause?: unknown; message?: string; retryAfterMs?: number },
   ) {
     super(
       ErrorCode.Handshake,
@@ -100,6 +128,8 @@ export class HandshakeError extends WscEngineError {
     this.status = status;
     this.headers = headers;
     this.body = body;
+    this.retryAfterMs =
+      options && 'retryAfterMs' in options ? options.retryAfterMs : retryAfterOf(status, headers);
   }
 }
 
@@ -113,6 +143,7 @@ export class DialError extends WscEngineError {
 
 /** Codes of {@link InvalidArgumentError}. */
 export type InvalidArgumentCode =
+  | typeof ErrorCode.InvalidArgument
   | typeof ErrorCode.InvalidUrl
   | typeof ErrorCode.InvalidCloseCode
   | typeof ErrorCode.InvalidCloseReason
@@ -120,8 +151,10 @@ export type InvalidArgumentCode =
 
 /**
  * A call got an argument it cannot use: a URL that is not `ws:`/`wss:`, a close code that
- * may not be sent, a close reason over 123 UTF-8 bytes, a message of the wrong type. The
- * message says what was wrong and how to fix it; nothing was sent.
+ * may not be sent, a close reason over 123 UTF-8 bytes, a message of the wrong type
+ * (each with its own code), or anything else of the wrong type, such as a `signal` that is
+ * not an `AbortSignal` (`ERR_INVALID_ARGUMENT`). The message says what was wrong and how
+ * to fix it; nothing was sent.
  */
 export class InvalidArgumentError extends WscEngineError {
   declare readonly code: InvalidArgumentCode;
@@ -152,19 +185,26 @@ export class InvalidOptionsError extends WscEngineError {
   }
 }
 
-/** `engine.start()` failed; `cause` is the dial error, the `onOpen` error, or the timeout/abort reason. */
+/**
+ * `engine.start()` failed; `cause` is the dial error, the `onOpen` error, or the timeout/abort
+ * reason. The message ends with the cause's message (URLs in it redacted), so one log line
+ * says why: `engine failed to start: connect ECONNREFUSED 127.0.0.1:1`.
+ */
 export class EngineStartError extends WscEngineError {
   declare readonly code: typeof ErrorCode.EngineStart;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.EngineStart, message, options);
+    super(ErrorCode.EngineStart, withCause(message, options), options);
   }
 }
 
-/** `engine.stop()` did not finish within `stopTimeoutMs` or its signal aborted; `cause` says which. */
+/**
+ * `engine.stop()` did not finish within `stopTimeoutMs` or its signal aborted; `cause` says
+ * which, and the message ends with the cause's message as for {@link EngineStartError}.
+ */
 export class EngineStopError extends WscEngineError {
   declare readonly code: typeof ErrorCode.EngineStop;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.EngineStop, message, options);
+    super(ErrorCode.EngineStop, withCause(message, options), options);
   }
 }
 
@@ -191,6 +231,69 @@ export class CallbackError extends WscEngineError {
   }
 }
 
+/**
+ * `engine.send()` could not deliver `data`: the outbox was full (`ERR_OUTBOX_FULL`), the
+ * message waited longer than `outbox.ttlMs` (`ERR_SEND_EXPIRED`), or the engine stopped or
+ * exited while it waited (`ERR_SEND_ABORTED`). Nothing of it was sent; `data` is the payload,
+ * so it can be kept or sent again.
+ */
+export class SendError extends WscEngineError {
+  declare readonly code:
+    | typeof ErrorCode.OutboxFull
+    | typeof ErrorCode.SendExpired
+    | typeof ErrorCode.SendAborted;
+  /** The payload given to `send()`. */
+  readonly data: string | Uint8Array;
+  constructor(
+    code: SendError['code'],
+    message: string,
+    data: string | Uint8Array,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.data = data;
+  }
+}
+
+/**
+ * `engine.request()` got no reply: none came within its timeout (`ERR_REQUEST_TIMEOUT`), or
+ * the session it was sent on ended first (`ERR_REQUEST_CLOSED`; a request never waits
+ * across a reconnect). `id` is the request's id.
+ */
+export class RequestError extends WscEngineError {
+  declare readonly code: typeof ErrorCode.RequestTimeout | typeof ErrorCode.RequestClosed;
+  /** The id the reply was matched on. */
+  readonly id: string;
+  constructor(code: RequestError['code'], message: string, id: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.id = id;
+  }
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** `message: <the cause's message>`, unless there is none or `message` already says it. */
+function withCause(message: string, options: { cause?: unknown } | undefined): string {
+  const cause = options?.cause;
+  if (cause === undefined) return message;
+  let text = messageOf(cause);
+  if (text === undefined) return message;
+  text = redactUrlsInText(text.trim());
+  if (text === '' || message.includes(text)) return message;
+  return `${message}: ${text}`;
+}
+
+/** What `cause` says: an error's message, a primitive as text; `undefined` for anything else. */
+function messageOf(cause: unknown): string | undefined {
+  if (cause instanceof Error) return cause.message;
+  if (cause === null || (typeof cause !== 'object' && typeof cause !== 'function')) return String(cause);
+  try {
+    // An error from another realm, or an error-like object.
+    const text = (cause as { message?: unknown }).message;
+    return typeof text === 'string' ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }

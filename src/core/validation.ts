@@ -1,33 +1,126 @@
 import { ErrorCode, InvalidArgumentError } from './errors.js';
 import { type MessageType, MessageType as Types } from './message.js';
+import { redactUrl } from './redact.js';
 import { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from './status.js';
 
 const encoder = new TextEncoder();
 
+/** How much of an unusable URL an error message quotes (after redaction). */
+const QUOTED_URL_LIMIT = 100;
+
 /**
  * Checks that `target` is a `ws:` or `wss:` URL. Returns it as a `URL`.
+ *
+ * The error quotes the URL only redacted (no user info, no query values), and keeps no
+ * `cause`: the runtime's own `TypeError` holds the raw input, credentials included.
  * @throws InvalidArgumentError `ERR_INVALID_URL`
  */
 export function validateWebSocketUrl(target: unknown): URL {
+  const checked = checkWebSocketUrl(target);
+  if (typeof checked === 'string') throw new InvalidArgumentError(ErrorCode.InvalidUrl, checked);
+  return checked;
+}
+
+/**
+ * {@link validateWebSocketUrl} without the throw: the parsed URL, or a message saying what is
+ * wrong and how to fix it (credential-free), for option checks that report every problem at once.
+ * @internal
+ */
+export function checkWebSocketUrl(target: unknown): URL | string {
+  if (!(target instanceof URL) && typeof target !== 'string') {
+    return `invalid URL: expected an absolute ws:// or wss:// URL (a string or a URL), got ${describeValue(target)}`;
+  }
   let url: URL;
   try {
-    url = target instanceof URL ? target : new URL(String(target));
-  } catch (cause) {
-    throw new InvalidArgumentError(
-      ErrorCode.InvalidUrl,
-      `invalid URL: expected an absolute ws:// or wss:// URL`,
-      {
-        cause,
-      },
-    );
+    url = target instanceof URL ? target : new URL(target);
+  } catch {
+    return `invalid URL ${quoteUrl(target as string)}: not a URL; expected an absolute URL such as wss://example.com/path`;
   }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new InvalidArgumentError(
-      ErrorCode.InvalidUrl,
-      `unsupported URL scheme "${url.protocol}": use ws:// (plain) or wss:// (TLS)`,
-    );
+  const { protocol } = url;
+  // 'user:pass@host' and 'localhost:8080' parse with a "scheme" and no host: that scheme
+  // may be a user name, and what follows a password, so none of it is quoted.
+  if (url.host === '') {
+    return 'invalid URL: it has no host (is the ws:// or wss:// scheme missing?); expected an absolute URL such as wss://example.com/path';
+  }
+  if (protocol !== 'ws:' && protocol !== 'wss:') {
+    const instead =
+      protocol === 'http:' ? 'ws://' : protocol === 'https:' ? 'wss://' : 'ws:// (plain) or wss:// (TLS)';
+    return `unsupported URL scheme "${protocol}" in ${quoteUrl(url)}: use ${instead}`;
   }
   return url;
+}
+
+/**
+ * Checks the options argument of a public method that takes `{ signal }`: `undefined`, or an
+ * object whose `signal`, if present, is an `AbortSignal`. `method` names the call in the
+ * message, e.g. `'start'` gives "start(options): options.signal must be an AbortSignal, got
+ * a string".
+ * @throws InvalidArgumentError `ERR_INVALID_ARGUMENT`
+ * @internal
+ */
+export function checkCallOptions(options: unknown, method: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(
+      ErrorCode.InvalidArgument,
+      `${method}(options): options must be an object such as { signal }, or left out, got ${describeValue(options)}`,
+    );
+  }
+  const { signal } = options as { signal?: unknown };
+  if (signal === undefined || signal instanceof AbortSignal) return;
+  throw new InvalidArgumentError(
+    ErrorCode.InvalidArgument,
+    `${method}(options): options.signal must be an AbortSignal (e.g. AbortSignal.timeout(ms) or controller.signal), got ${describeValue(signal)}`,
+  );
+}
+
+/**
+ * Checks that an argument is a function.
+ * @throws InvalidArgumentError `ERR_INVALID_ARGUMENT`, naming `what` (e.g. `'runExclusive(fn): fn'`).
+ * @internal
+ */
+export function checkFunction(value: unknown, what: string, hint = ''): void {
+  if (typeof value === 'function') return;
+  const suffix = hint ? ` (${hint})` : '';
+  throw new InvalidArgumentError(
+    ErrorCode.InvalidArgument,
+    `${what} must be a function${suffix}, got ${describeValue(value)}`,
+  );
+}
+
+/**
+ * What `value` is, for an error message, without quoting it (a string may be a secret):
+ * `null`, `undefined`, `a string`, `a number (42)`, `an object`, `an instance of Foo`.
+ * @internal
+ */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  switch (typeof value) {
+    case 'number':
+    case 'boolean':
+      return `a ${typeof value} (${String(value)})`;
+    case 'object':
+      return Array.isArray(value) ? 'an array' : describeObject(value);
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function describeObject(value: object): string {
+  let name: unknown;
+  try {
+    name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  } catch {
+    // A proxy or a throwing getter: say no more than "an object".
+  }
+  return typeof name === 'string' && name !== '' && name !== 'Object'
+    ? `an instance of ${name}`
+    : 'an object';
+}
+
+function quoteUrl(url: string | URL): string {
+  const text = redactUrl(url);
+  return JSON.stringify(text.length > QUOTED_URL_LIMIT ? `${text.slice(0, QUOTED_URL_LIMIT)}...` : text);
 }
 
 /**

@@ -1,18 +1,27 @@
 import { noop, onAbort } from '../core/abort.js';
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
-import { EngineStartError, EngineStateError, EngineStopError } from '../core/errors.js';
-import type { CallOptions } from '../core/message.js';
+import {
+  ConnectionClosedError,
+  EngineStartError,
+  EngineStateError,
+  EngineStopError,
+  InvalidOptionsError,
+} from '../core/errors.js';
+import type { CallOptions, Message } from '../core/message.js';
+import { checkCallOptions, validateMessage } from '../core/validation.js';
 import { detached, traced } from './callbacks.js';
 import { schedule } from './clock.js';
 import { timeoutError } from './open.js';
-import type { ResolvedOptions, WebSocketEngineOptions } from './options.js';
+import type { RequestCallOptions, ResolvedOptions, WebSocketEngineOptions } from './options.js';
 import { EngineReadMutex } from './read-mutex.js';
 import { resolveOptions } from './resolve-options.js';
 import { Run, type RunHost } from './run.js';
+import { sessionClient } from './send/client.js';
+import { MessageStream } from './send/message-stream.js';
+import { checkRequestOptions, PendingRequests } from './send/requests.js';
+import type { Session } from './session/session.js';
 import { Attr, SpanName, type TelemetryAttributes } from './telemetry.js';
-import type { ReadMutex } from './types.js';
-
-type State = 'idle' | 'starting' | 'running' | 'stopping';
+import type { EngineExit, ReadMutex, WebSocketClient } from './types.js';
 
 /**
  * A WebSocket client that stays connected: it dials through its adapter, calls your
@@ -42,15 +51,23 @@ export class WebSocketEngine implements RunHost {
   readonly options: ResolvedOptions;
   /** @internal The adapter as the reader uses it and callbacks see it (`conn`): instrumented with telemetry. */
   readonly conn: WebSocketConnectionAdapter;
-  private state: State = 'idle';
+  /** @internal The callbacks sessions call: the user's, with replies to requests taken out. */
+  readonly client: WebSocketClient;
+  /** The current run, or the last one once it is over. */
   private run: Run | undefined;
+  /** Requests waiting for replies (with `requests` on), made by the first `request()`. */
+  private requests: PendingRequests<Session> | undefined;
+  /** The messages of an engine without `onMessage`, for {@link messages}. */
+  private readonly stream: MessageStream | undefined;
 
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
     this.options = resolveOptions(options);
-    const { adapter, telemetry } = this.options;
+    const { adapter, telemetry, client, requests } = this.options;
     this.conn = telemetry ? telemetry.instrument(adapter) : adapter;
     this.mutex = new EngineReadMutex();
+    this.stream = typeof client.onMessage === 'function' ? undefined : new MessageStream();
+    this.client = sessionClient(client, requests && { takeReply: (m) => this.takeReply(m) }, this.stream);
   }
 
   /** The pause switch: while it is locked nothing is read, so the holder owns the connection. */
@@ -60,7 +77,8 @@ export class WebSocketEngine implements RunHost {
 
   /** Whether the engine is connected or reconnecting; `false` before `start()` and from `stop()` on. */
   get isStarted(): boolean {
-    return this.state === 'running';
+    const phase = this.run?.phase;
+    return phase === 'running' || phase === 'exiting';
   }
 
   /** UUID of the current session (connection), `undefined` when there is none. */
@@ -69,14 +87,36 @@ export class WebSocketEngine implements RunHost {
   }
 
   /**
+   * How the current run ends (or the last one ended): `{ reason, error? }`, the value
+   * `onExit` gets. Never rejects. Before the first `start()` it is the first run's end.
+   */
+  get closed(): Promise<EngineExit> {
+    if (this.run !== undefined) return this.run.closed();
+    return new Promise<EngineExit>((resolve) => {
+      this.earlyClosed ??= [];
+      this.earlyClosed.push(resolve);
+    });
+  }
+
+  /** Who awaited {@link closed} before the first run: they hear of its end. */
+  private earlyClosed: ((exit: EngineExit) => void)[] | undefined;
+
+  /**
    * Connects, runs `onOpen({ restarting: false })`, starts reading, then resolves.
    * @throws EngineStartError when the dial fails, `onOpen` throws, `openTimeoutMs` passes or
    * `signal` aborts (`cause` says which); nothing is left open.
    * @throws EngineStateError when the engine is already started, starting or stopping.
    */
   start(options: CallOptions = {}): Promise<void> {
-    if (this.state !== 'idle') {
-      return Promise.reject(new EngineStateError(`start() called while the engine is ${this.state}`));
+    try {
+      checkCallOptions(options, 'start');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const phase = this.run?.phase;
+    if (phase !== undefined && phase !== 'over') {
+      const state = phase === 'starting' || phase === 'stopping' ? phase : 'running';
+      return Promise.reject(new EngineStateError(`start() called while the engine is ${state}`));
     }
     const attributes = () => ({ [Attr.Readers]: this.options.readers });
     return traced(this.options.telemetry, SpanName.Start, attributes, () => this.doStart(options.signal));
@@ -89,8 +129,13 @@ export class WebSocketEngine implements RunHost {
    * @throws EngineStopError after `stopTimeoutMs`, or when `signal` aborts (the shutdown goes on).
    */
   stop(options: CallOptions = {}): Promise<void> {
+    try {
+      checkCallOptions(options, 'stop');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const run = this.run;
-    if (run === undefined) return Promise.resolve();
+    if (run === undefined || run.phase === 'over') return Promise.resolve();
     return traced(
       this.options.telemetry,
       SpanName.Stop,
@@ -99,33 +144,116 @@ export class WebSocketEngine implements RunHost {
     );
   }
 
+  /**
+   * Sends `data`: a string as a text message, a `Uint8Array` as a binary one. Written at once
+   * on the ready session (its `onOpen` has resolved); resolves once written. While no session
+   * is ready: with `outbox`, waits there (bounded) and goes out in order after the next
+   * `onOpen`; without it, rejects with `ConnectionClosedError`.
+   * @throws InvalidArgumentError for data that is neither a string nor a `Uint8Array`.
+   * @throws SendError `ERR_OUTBOX_FULL`, `ERR_SEND_EXPIRED`, `ERR_SEND_ABORTED` (payload as `data`).
+   */
+  async send(data: string | Uint8Array, options: CallOptions = {}): Promise<void> {
+    await this.sendOn(data, options, 'send');
+  }
+
+  /**
+   * Sends `data` like {@link send} and resolves with its reply: the first message whose
+   * `requests.idOf(message)` is `options.id`. The reply does not reach `onMessage` nor
+   * `messages()`. Needs the `requests` option.
+   * @throws RequestError `ERR_REQUEST_TIMEOUT` after the timeout, `ERR_REQUEST_CLOSED` as soon
+   * as the session it was sent on ends; `signal.reason` on abort; what `send` throws.
+   */
+  async request(data: string | Uint8Array, options: RequestCallOptions): Promise<Message> {
+    const requests = this.options.requests;
+    if (requests === undefined) {
+      throw new InvalidOptionsError(
+        ['requests: request() needs the requests option, e.g. { idOf: (m) => JSON.parse(m.data).id }'],
+        'request()',
+      );
+    }
+    const { id, timeoutMs, signal } = checkRequestOptions(options, requests.timeoutMs);
+    this.requests ??= new PendingRequests(requests, this.options.clock);
+    const pending = this.requests.open(id, timeoutMs, signal);
+    this.sendOn(data, { signal }, 'request').then(
+      (session) => pending.written(session, session.isEnding),
+      (error: unknown) => pending.failed(error),
+    );
+    return pending.reply;
+  }
+
+  /**
+   * The messages of every session, in order, for an engine created without `onMessage`.
+   * Back-pressured: while nothing pulls, the engine reads no further. Ends when the engine
+   * stops or `signal` aborts; throws the exit's error when the run ends on one.
+   * @throws InvalidOptionsError when the engine has an `onMessage` callback.
+   */
+  messages(options: CallOptions = {}): AsyncIterableIterator<Message> {
+    checkCallOptions(options, 'messages');
+    if (this.stream === undefined) {
+      throw new InvalidOptionsError(
+        ['client.onMessage: messages() is for an engine created without onMessage; use one or the other'],
+        'messages()',
+      );
+    }
+    return this.stream.iterate(options.signal);
+  }
+
+  /** @internal Run host: a session started to end; requests written on it fail now. */
+  sessionEnding(session: Session): void {
+    this.requests?.sessionEnded(session);
+    this.stream?.releaseAll();
+  }
+
+  /** @internal Run host: the run is over. */
+  runEnded(_run: Run, exit: EngineExit): void {
+    this.stream?.end(exit);
+  }
+
+  private takeReply(message: Message): boolean {
+    return this.requests?.take(message) === true;
+  }
+
+  private sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {
+    try {
+      checkCallOptions(options, method);
+      validateMessage(typeof data === 'string' ? 1 : 2, data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = this.run;
+    if (run === undefined || run.exitRequested) {
+      return Promise.reject(
+        new ConnectionClosedError(`${method}(): the engine is not started; call start() first`),
+      );
+    }
+    return run.send(data, options.signal);
+  }
+
   private async doStart(signal: AbortSignal | undefined): Promise<void> {
     const run = new Run(this);
     this.run = run;
-    this.state = 'starting';
+    this.stream?.reopen();
+    const early = this.earlyClosed;
+    this.earlyClosed = undefined;
+    if (early)
+      void run.closed().then((exit) => {
+        for (const resolve of early) resolve(exit);
+      });
     let session: Awaited<ReturnType<Run['openFirst']>>;
     try {
       session = await run.openFirst(signal);
     } catch (error) {
-      run.abandon();
-      throw new EngineStartError('engine failed to start', { cause: error });
+      const failure = new EngineStartError('engine failed to start', { cause: error });
+      await run.abandon(failure);
+      throw failure;
     }
-    if (this.state === 'starting') this.state = 'running';
     // Detached: the spans of a long-lived engine start their own traces, not under `start`.
     detached(this.options.telemetry, () => run.runSession(session));
     // exit() inside onOpen: the engine is over before start() resolves.
-    if (session.exiting) await run.ended();
-  }
-
-  /** @internal Run host: the run is over. */
-  runEnded(run: Run): void {
-    if (this.run !== run) return;
-    this.run = undefined;
-    this.state = 'idle';
+    if (session.exiting) await run.closed();
   }
 
   private async doStop(run: Run, signal: AbortSignal | undefined): Promise<void> {
-    if (this.state !== 'idle') this.state = 'stopping';
     run.stop(new DOMException('the engine is stopping', 'AbortError'));
     const { stopTimeoutMs: ms, clock } = this.options;
     let fail: (error: unknown) => void = noop;
@@ -138,7 +266,7 @@ export class WebSocketEngine implements RunHost {
     const off = onAbort(signal, (reason) => fail(new EngineStopError('stop aborted', { cause: reason })));
     try {
       if (signal?.aborted) throw new EngineStopError('stop aborted', { cause: signal.reason });
-      await Promise.race([run.ended(), failed]);
+      await Promise.race([run.closed(), failed]);
     } finally {
       cancelTimer();
       off();

@@ -7,14 +7,20 @@ export {
   ENGINE_DEFAULTS,
   type EngineUrl,
   type KeepaliveOptions,
+  type OutboxOptions,
   type ReconnectContext,
+  type ReconnectDecision,
   type ReconnectOptions,
+  type RequestCallOptions,
+  type RequestsOptions,
   type WebSocketEngineOptions,
 } from './options.js';
 export type { EngineTelemetry, TelemetryAttributes } from './telemetry.js';
 export type {
   Clock,
   CloseMessage,
+  EngineExit,
+  EngineExitReason,
   OnCloseArgs,
   OnCloseErrorArgs,
   OnMessageArgs,

@@ -1,4 +1,5 @@
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
+import type { CallOptions, Message } from '../core/message.js';
 import type { EngineTelemetry } from './telemetry.js';
 import type { Clock, CloseMessage, WebSocketClient } from './types.js';
 
@@ -11,9 +12,20 @@ export interface ReconnectContext {
   closeMessage?: CloseMessage;
   /** Why the previous attempt failed (e.g. a `HandshakeError` with `status` 401), if one did. */
   error?: unknown;
+  /** The HTTP status of a refused handshake (`error` is then a `HandshakeError`). */
+  status?: number;
+  /** Failed attempts so far in this reconnect cycle (0 before the first attempt after a drop). */
+  retryCount: number;
   /** Number of the attempt about to be made in this reconnect cycle, starting at 1. */
   attempt: number;
 }
+
+/**
+ * What {@link ReconnectOptions.shouldReconnect} decides: `true` (reconnect after the usual
+ * backoff), `false` (give up: the engine ends), or `{ delayMs }` (reconnect after exactly
+ * that wait instead of the backoff).
+ */
+export type ReconnectDecision = boolean | { delayMs: number };
 
 /** How the engine reconnects: exponential backoff with full jitter, bounded. */
 export interface ReconnectOptions {
@@ -36,11 +48,37 @@ export interface ReconnectOptions {
    */
   minUptimeMs?: number;
   /**
-   * Decides whether to make the next attempt (e.g. stop on a 401 handshake or a 4401 close).
-   * Not asked before the first attempt after `restart()`, which always reconnects. A throw
-   * counts as `false`. Default: always reconnect, bounded by `maxRetries`.
+   * Decides whether to make the next attempt (e.g. stop on a 401 handshake or a 4401 close),
+   * and may choose its delay (`{ delayMs }`). Not asked before the first attempt after
+   * `restart()`, which always reconnects. A throw counts as `false`. Default: always
+   * reconnect, bounded by `maxRetries`. A handshake answered 429 or 503 with `Retry-After`
+   * waits at least that long whatever is decided here.
    */
-  shouldReconnect?(context: ReconnectContext): boolean | Promise<boolean>;
+  shouldReconnect?(context: ReconnectContext): ReconnectDecision | Promise<ReconnectDecision>;
+}
+
+/**
+ * The outbox: where `engine.send()` puts messages while no session is ready, bounded by
+ * count, bytes and age. Off unless given (then such a send rejects at once).
+ */
+export interface OutboxOptions {
+  /** Messages waiting at most; one more is rejected with `ERR_OUTBOX_FULL`. Default `1_000`. */
+  maxMessages?: number;
+  /** Bytes waiting at most (a string counts its length); over it, `ERR_OUTBOX_FULL`. Default `1_048_576`. */
+  maxBytes?: number;
+  /** A message older than this is rejected with `ERR_SEND_EXPIRED` instead of sent. Default `30_000` ms. */
+  ttlMs?: number;
+}
+
+/** How `engine.request()` matches replies. Off unless given (then `request()` throws). */
+export interface RequestsOptions {
+  /**
+   * The id of a message, or `undefined` for one that answers no request. A message whose id
+   * matches a pending request goes to that request only, not to `onMessage`. Required.
+   */
+  idOf(message: Message): string | undefined;
+  /** Default timeout of `request()`, in ms. Default `10_000`. */
+  timeoutMs?: number;
 }
 
 /** Keepalive: ping the server and drop a connection that stays silent. Off unless given. */
@@ -70,12 +108,16 @@ export interface WebSocketEngineOptions {
    * rejects. Default `0`: the first start does not retry.
    */
   startRetries?: number;
-  /** Bound on URL resolution + dial + `onOpen`, per attempt, in ms up to 2^31-1; `0` disables. Default `300_000` ms. */
+  /** Bound on URL resolution + dial + `onOpen`, per attempt, in ms up to 2^31-1; `0` disables. Default `10_000` ms. */
   openTimeoutMs?: number;
-  /** Bound on `stop()`, in ms up to 2^31-1; `0` disables. Default `300_000` ms. */
+  /** Bound on `stop()`, in ms up to 2^31-1; `0` disables. Default `10_000` ms. */
   stopTimeoutMs?: number;
   /** Ping/pong keepalive. Default: off. */
   keepalive?: KeepaliveOptions;
+  /** Sends while no session is ready wait here, bounded. Default: off. */
+  outbox?: OutboxOptions;
+  /** Request/reply matching for `engine.request()`. Default: off. */
+  requests?: RequestsOptions;
   /**
    * Tracing and metrics, opt-in: `telemetry: openTelemetry({ tracerProvider })` from
    * `wscengine/otel`. Default: none (the engine loads and calls nothing of it).
@@ -90,8 +132,10 @@ export const ENGINE_DEFAULTS = Object.freeze({
   readers: 4,
   autoReconnect: true,
   startRetries: 0,
-  openTimeoutMs: 300_000,
-  stopTimeoutMs: 300_000,
+  openTimeoutMs: 10_000,
+  stopTimeoutMs: 10_000,
+  outbox: Object.freeze({ maxMessages: 1_000, maxBytes: 1_048_576, ttlMs: 30_000 }),
+  requests: Object.freeze({ timeoutMs: 10_000 }),
   reconnect: Object.freeze({
     initialDelayMs: 1_000,
     maxDelayMs: 30_000,
@@ -118,6 +162,16 @@ export interface ResolvedOptions {
   readonly stopTimeoutMs: number;
   readonly reconnect: ResolvedReconnect;
   readonly keepalive: KeepaliveOptions | undefined;
+  readonly outbox: Readonly<Required<OutboxOptions>> | undefined;
+  readonly requests: Readonly<Required<RequestsOptions>> | undefined;
   readonly clock: Clock;
   readonly telemetry: EngineTelemetry | undefined;
+}
+
+/** Options of `engine.request()`. */
+export interface RequestCallOptions extends CallOptions {
+  /** The id its reply carries (what `requests.idOf` returns for the reply). Required. */
+  id: string;
+  /** How long to wait for the reply, in ms. Default: `requests.timeoutMs`. */
+  timeoutMs?: number;
 }

@@ -1,5 +1,6 @@
 import { onAbort } from '../core/abort.js';
 import type { CallOptions } from '../core/message.js';
+import { checkCallOptions, checkFunction } from '../core/validation.js';
 import type { ReadMutex } from './types.js';
 
 /** The engine's reader, as the mutex sees it. @internal */
@@ -30,15 +31,19 @@ export class EngineReadMutex implements ReadMutex {
   private readerReading: MutexReader | undefined;
   /** The reader waits for the lock to be free. */
   private readerWaiting: MutexReader | undefined;
-  // Made on first contention: most engines never see any.
-  private users: UserWaiter[] | undefined;
-  private freeWaiters: (() => void)[] | undefined;
+  /** Users waiting for the lock, and shutdowns waiting for it to be free: made on first contention. */
+  private waiting: { users: UserWaiter[]; free: (() => void)[] } | undefined;
 
   get isLocked(): boolean {
     return this.locked;
   }
 
   lock(options?: CallOptions): Promise<() => void> {
+    try {
+      checkCallOptions(options, 'readMutex.lock');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.locked) {
@@ -53,17 +58,23 @@ export class EngineReadMutex implements ReadMutex {
         },
       };
       const off = onAbort(signal, (reason) => {
-        const index = this.users?.indexOf(waiter) ?? -1;
-        if (index >= 0) this.users?.splice(index, 1);
+        const users = this.queues().users;
+        const index = users.indexOf(waiter);
+        if (index >= 0) users.splice(index, 1);
         reject(reason);
       });
-      this.users ??= [];
-      this.users.push(waiter);
+      this.queues().users.push(waiter);
       this.readerReading?.interrupt();
     });
   }
 
   async runExclusive<T>(fn: () => T | Promise<T>, options?: CallOptions): Promise<T> {
+    checkFunction(
+      fn,
+      'readMutex.runExclusive(fn): fn',
+      'it runs while the lock is held, e.g. async () => { ... }',
+    );
+    checkCallOptions(options, 'readMutex.runExclusive');
     const release = await this.lock(options);
     try {
       return await fn();
@@ -92,10 +103,7 @@ export class EngineReadMutex implements ReadMutex {
   /** Resolves once nobody holds the lock (a session's shutdown waits for a user's lock). */
   whenFree(): Promise<void> {
     if (!this.locked) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.freeWaiters ??= [];
-      this.freeWaiters.push(resolve);
-    });
+    return new Promise<void>((resolve) => this.queues().free.push(resolve));
   }
 
   private releaser(): () => void {
@@ -112,14 +120,18 @@ export class EngineReadMutex implements ReadMutex {
   }
 
   private unlock(): void {
-    const user = this.users?.shift();
+    const user = this.waiting?.users.shift();
     if (user !== undefined) {
       user.grant(this.releaser());
       return;
     }
     this.locked = false;
-    const waiters = this.freeWaiters;
-    this.freeWaiters = undefined;
-    if (waiters) for (const resolve of waiters) resolve();
+    if (this.waiting === undefined || this.waiting.free.length === 0) return;
+    for (const resolve of this.waiting.free.splice(0)) resolve();
+  }
+
+  private queues(): { users: UserWaiter[]; free: (() => void)[] } {
+    this.waiting ??= { users: [], free: [] };
+    return this.waiting;
   }
 }

@@ -1,19 +1,35 @@
 import { InvalidOptionsError } from '../core/errors.js';
+import { closestName, unknownKeyIssues } from '../core/option-keys.js';
+import { checkWebSocketUrl, describeValue } from '../core/validation.js';
 import { realClock } from './clock.js';
+import {
+  CALLBACKS,
+  check,
+  checkCount,
+  checkMs,
+  checkTimer,
+  HEARTBEAT_KEYS,
+  type Issues,
+  isInt,
+  isMs,
+  KEEPALIVE_KEYS,
+  OUTBOX_KEYS,
+  RECONNECT_KEYS,
+  REQUESTS_KEYS,
+  show,
+  TOP_KEYS,
+} from './option-checks.js';
 import {
   ENGINE_DEFAULTS,
   type KeepaliveOptions,
+  type OutboxOptions,
   type ReconnectOptions,
+  type RequestsOptions,
   type ResolvedOptions,
   type ResolvedReconnect,
   type WebSocketEngineOptions,
 } from './options.js';
-import type { Clock } from './types.js';
-
-/** The longest delay a runtime timer takes: Node and browsers fire a longer one after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-type Issues = string[];
+import type { Clock, WebSocketClient } from './types.js';
 
 /**
  * Applies {@link ENGINE_DEFAULTS} and validates every option.
@@ -24,7 +40,7 @@ export function resolveOptions(options: WebSocketEngineOptions): ResolvedOptions
   if (options === null || typeof options !== 'object') {
     throw new InvalidOptionsError(['options: expected an object'], 'WebSocketEngine options');
   }
-  const issues: Issues = [];
+  const issues: Issues = unknownKeyIssues(options, TOP_KEYS, '');
   const d = ENGINE_DEFAULTS;
   checkRequired(options, issues);
   const readers = options.readers ?? d.readers;
@@ -43,6 +59,8 @@ export function resolveOptions(options: WebSocketEngineOptions): ResolvedOptions
   checkTimer(issues, 'stopTimeoutMs', stopTimeoutMs, 0, '(0 disables)');
   const reconnect = resolveReconnect(options.reconnect, issues);
   const keepalive = resolveKeepalive(options.keepalive, issues);
+  const outbox = resolveOutbox(options.outbox, issues);
+  const requests = resolveRequests(options.requests, issues);
   const clock = options.clock ?? realClock;
   checkClock(clock, issues);
   const telemetry = options.telemetry;
@@ -64,6 +82,8 @@ export function resolveOptions(options: WebSocketEngineOptions): ResolvedOptions
     stopTimeoutMs,
     reconnect,
     keepalive,
+    outbox,
+    requests,
     clock,
     telemetry,
   });
@@ -71,20 +91,49 @@ export function resolveOptions(options: WebSocketEngineOptions): ResolvedOptions
 
 function checkRequired(options: WebSocketEngineOptions, issues: Issues): void {
   const { url, adapter, client } = options;
-  const urlOk = typeof url === 'string' || url instanceof URL || typeof url === 'function';
-  check(issues, urlOk, `url: expected a string, a URL or a function returning one, got ${show(url)}`);
+  if (typeof url === 'string' || url instanceof URL) {
+    const checked = checkWebSocketUrl(url);
+    if (typeof checked === 'string') issues.push(`url: ${checked}`);
+  } else if (typeof url !== 'function') {
+    issues.push(`url: expected a string, a URL or a function returning one, got ${show(url)}`);
+  }
   const methods = ['dial', 'close', 'ping', 'read', 'write', 'getUnderlyingConnection'] as const;
   const adapterOk =
     adapter !== null &&
     typeof adapter === 'object' &&
     methods.every((m) => typeof (adapter as unknown as Record<string, unknown>)[m] === 'function');
   check(issues, adapterOk, `adapter: expected a WebSocketConnectionAdapter (${methods.join(', ')})`);
-  const clientOk = client !== null && typeof client === 'object' && typeof client.onMessage === 'function';
-  check(issues, clientOk, 'client: expected an object with an onMessage() callback');
-  if (!clientOk) return;
-  for (const name of ['onOpen', 'onReadError', 'onClose', 'onCloseError', 'onRestartError'] as const) {
-    const fn = client[name];
-    check(issues, fn === undefined || typeof fn === 'function', `client.${name}: expected a function`);
+  checkClient(client, issues);
+}
+
+function checkClient(client: WebSocketClient, issues: Issues): void {
+  if (client === null || typeof client !== 'object') {
+    issues.push('client: expected an object of callbacks (onMessage, or none and engine.messages())');
+    return;
+  }
+  checkCallbackNames(client, issues);
+  for (const name of CALLBACKS) {
+    const fn = (client as unknown as Record<string, unknown>)[name];
+    if (fn === undefined || typeof fn === 'function') continue;
+    issues.push(`client.${name}: expected a function, got ${describeValue(fn)}`);
+  }
+}
+
+/**
+ * A misspelt callback (`onMesage`, `onclose`) would never be called: report methods named
+ * like one. Only those: a client may be a class instance with fields and helpers of its own.
+ */
+function checkCallbackNames(client: object, issues: Issues): void {
+  const seen = new Set<string>();
+  for (let o: object | null = client; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (seen.has(key) || !/^on/i.test(key) || (CALLBACKS as readonly string[]).includes(key)) continue;
+      seen.add(key);
+      if (typeof Object.getOwnPropertyDescriptor(o, key)?.value !== 'function') continue;
+      const close = closestName(key, CALLBACKS);
+      if (close !== undefined)
+        issues.push(`unknown callback \`client.${key}\`: did you mean \`client.${close}\`?`);
+    }
   }
 }
 
@@ -95,6 +144,7 @@ function resolveReconnect(input: ReconnectOptions | undefined, issues: Issues): 
     issues.push('reconnect: expected an object');
     return d;
   }
+  issues.push(...unknownKeyIssues(input, RECONNECT_KEYS, 'reconnect.'));
   const r: ResolvedReconnect = Object.freeze({
     initialDelayMs: input.initialDelayMs ?? d.initialDelayMs,
     maxDelayMs: input.maxDelayMs ?? d.maxDelayMs,
@@ -134,12 +184,86 @@ function resolveReconnect(input: ReconnectOptions | undefined, issues: Issues): 
 function resolveKeepalive(input: KeepaliveOptions | undefined, issues: Issues): KeepaliveOptions | undefined {
   if (input === undefined) return undefined;
   if (input === null || typeof input !== 'object') {
-    issues.push('keepalive: expected { intervalMs, timeoutMs } or undefined (off)');
+    issues.push('keepalive: expected { intervalMs, timeoutMs, heartbeat? } or undefined (off)');
     return undefined;
   }
+  issues.push(...unknownKeyIssues(input, KEEPALIVE_KEYS, 'keepalive.'));
   checkTimer(issues, 'keepalive.intervalMs', input.intervalMs, 1);
   checkTimer(issues, 'keepalive.timeoutMs', input.timeoutMs, 1);
-  return Object.freeze({ intervalMs: input.intervalMs, timeoutMs: input.timeoutMs });
+  const heartbeat = resolveHeartbeat((input as { heartbeat?: unknown }).heartbeat, issues);
+  const resolved = { intervalMs: input.intervalMs, timeoutMs: input.timeoutMs };
+  return Object.freeze(heartbeat === undefined ? resolved : { ...resolved, heartbeat });
+}
+
+/** What `keepalive.heartbeat` holds; typed here until the option is wired into the engine. */
+interface Heartbeat {
+  message: string | Uint8Array | (() => string | Uint8Array);
+  isReply(message: unknown): boolean;
+}
+
+function resolveHeartbeat(input: unknown, issues: Issues): Heartbeat | undefined {
+  if (input === undefined) return undefined;
+  if (input === null || typeof input !== 'object') {
+    issues.push(
+      `keepalive.heartbeat: expected { message, isReply(message) } or undefined (pings), got ${describeValue(input)}`,
+    );
+    return undefined;
+  }
+  issues.push(...unknownKeyIssues(input, HEARTBEAT_KEYS, 'keepalive.heartbeat.'));
+  const { message, isReply } = input as Partial<Heartbeat>;
+  const messageOk =
+    typeof message === 'string' || message instanceof Uint8Array || typeof message === 'function';
+  check(
+    issues,
+    messageOk,
+    `keepalive.heartbeat.message: expected a string, a Uint8Array or a function returning one, got ${describeValue(message)}`,
+  );
+  check(
+    issues,
+    typeof isReply === 'function',
+    `keepalive.heartbeat.isReply: expected a function (message) => boolean that recognises the reply, got ${describeValue(isReply)}`,
+  );
+  return messageOk && typeof isReply === 'function' ? Object.freeze({ message, isReply }) : undefined;
+}
+
+function resolveOutbox(input: OutboxOptions | undefined, issues: Issues): ResolvedOptions['outbox'] {
+  if (input === undefined) return undefined;
+  if (input === null || typeof input !== 'object') {
+    issues.push('outbox: expected { maxMessages?, maxBytes?, ttlMs? } or undefined (off)');
+    return undefined;
+  }
+  issues.push(...unknownKeyIssues(input, OUTBOX_KEYS, 'outbox.'));
+  const d = ENGINE_DEFAULTS.outbox;
+  const outbox = Object.freeze({
+    maxMessages: input.maxMessages ?? d.maxMessages,
+    maxBytes: input.maxBytes ?? d.maxBytes,
+    ttlMs: input.ttlMs ?? d.ttlMs,
+  });
+  checkCount(issues, 'outbox.maxMessages', outbox.maxMessages);
+  checkCount(issues, 'outbox.maxBytes', outbox.maxBytes);
+  checkTimer(issues, 'outbox.ttlMs', outbox.ttlMs, 1);
+  return outbox;
+}
+
+function resolveRequests(input: RequestsOptions | undefined, issues: Issues): ResolvedOptions['requests'] {
+  if (input === undefined) return undefined;
+  if (input === null || typeof input !== 'object') {
+    issues.push('requests: expected { idOf(message) => string | undefined, timeoutMs? } or undefined (off)');
+    return undefined;
+  }
+  issues.push(...unknownKeyIssues(input, REQUESTS_KEYS, 'requests.'));
+  if (typeof input.idOf !== 'function') {
+    issues.push(
+      `requests.idOf: expected a function (message) => string | undefined, got ${describeValue(input.idOf)}`,
+    );
+    return undefined;
+  }
+  const requests = Object.freeze({
+    idOf: input.idOf,
+    timeoutMs: input.timeoutMs ?? ENGINE_DEFAULTS.requests.timeoutMs,
+  });
+  checkTimer(issues, 'requests.timeoutMs', requests.timeoutMs, 1);
+  return requests;
 }
 
 function checkClock(clock: Clock, issues: Issues): void {
@@ -151,45 +275,4 @@ function checkClock(clock: Clock, issues: Issues): void {
   check(issues, ok, 'clock: expected an object with now(), setTimeout() and clearTimeout()');
 }
 
-function check(issues: Issues, ok: boolean, issue: string): void {
-  if (!ok) issues.push(issue);
-}
-
-function checkMs(issues: Issues, name: string, value: unknown): void {
-  check(issues, isMs(value), `${name}: expected a number of ms >= 0, got ${show(value)}`);
-}
-
-/** A delay that one runtime timer holds: `min` to 2^31-1 ms. */
-function checkTimer(issues: Issues, name: string, value: unknown, min: number, note = ''): void {
-  const ok = isMs(value) && value >= min && value <= MAX_TIMER_MS;
-  const suffix = note ? ` ${note}` : '';
-  check(
-    issues,
-    ok,
-    `${name}: expected a number of ms from ${min} to ${MAX_TIMER_MS}${suffix}, got ${show(value)}`,
-  );
-}
-
-function checkCount(issues: Issues, name: string, value: unknown): void {
-  const ok = value === Number.POSITIVE_INFINITY || (isInt(value) && value >= 0);
-  check(issues, ok, `${name}: expected an integer >= 0 or Infinity, got ${show(value)}`);
-}
-
-function isMs(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-function isInt(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (value instanceof URL) return 'a URL';
-  try {
-    return String(value);
-  } catch {
-    return typeof value;
-  }
-}
+export { MAX_TIMER_MS } from './option-checks.js';

@@ -8,7 +8,9 @@ export interface RunContext extends SessionHost {
   /** `stop()` was called. */
   readonly stopped: boolean;
   /** `exit()` was called from `onRestartError`, or `stop()`: no further attempt. */
-  exitRequested: boolean;
+  readonly exitRequested: boolean;
+  /** `exit()` from `onRestartError`: no further attempt. */
+  requestExit(): void;
   /** Aborts when `stop()` is called: ends backoff waits, dials and `onOpen` at once. */
   readonly stopSignal: AbortSignal;
 }

@@ -1,43 +1,59 @@
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
+import { ConnectionClosedError } from '../core/errors.js';
+import { MessageType } from '../core/message.js';
 import { backoffDelay } from './backoff.js';
-import { detached } from './callbacks.js';
+import { contained, detached } from './callbacks.js';
 import { wallSleep } from './clock.js';
 import { openSession } from './open.js';
 import type { ResolvedOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
 import { reconnectCycle, reportRestartError } from './reconnect.js';
 import type { RunContext } from './run-context.js';
+import { Outbox } from './send/outbox.js';
 import type { Session, SessionOutcome } from './session/session.js';
-import type { WebSocketClient } from './types.js';
+import { Attr, SpanName, type TelemetryAttributes } from './telemetry.js';
+import type { EngineExit, WebSocketClient } from './types.js';
 
 /** The engine, as its runs see it. @internal */
 export interface RunHost {
   readonly conn: WebSocketConnectionAdapter;
   readonly mutex: EngineReadMutex;
   readonly options: ResolvedOptions;
-  /** The run is over (called once). */
-  runEnded(run: Run): void;
+  /** The callbacks the sessions call (the user's, with replies to requests taken out). */
+  readonly client: WebSocketClient;
+  /** A session of the run started to end (requests written on it fail now). */
+  sessionEnding(session: Session): void;
+  /** The run is over (called once, after `onExit`). */
+  runEnded(run: Run, exit: EngineExit): void;
 }
 
 /**
  * One run of an engine, from `start()` to its end: the first open, then each session and
  * the reconnects between them, until `stop()`, `exit()`, a close with no reconnect to
- * follow, or the retries run out. Nothing of it waits on a connected session: the session
+ * follow, or the retries run out; then `onExit`, once. It also holds the sends that wait
+ * for a ready session (the outbox). Nothing of it waits on a connected session: the session
  * calls {@link sessionFinished} when it is over.
  * @internal
  */
 export class Run implements RunContext {
   /** The connected session, if any. */
   session: Session | undefined;
-  stopped = false;
-  exitRequested = false;
+  /**
+   * `starting` (the first open), `running`, then `exiting` (`exit()` from `onRestartError`:
+   * no further attempt) or `stopping` (`stop()`), then `over`.
+   */
+  phase: 'starting' | 'running' | 'exiting' | 'stopping' | 'over' = 'starting';
   /** Failed attempts in a row (a session shorter than `minUptimeMs` counts as one). */
   private failures = 0;
   /** Created when something waits on a stop (a dial, a backoff); dropped while connected. */
   private stopController: AbortController | undefined;
-  private isOver = false;
-  /** Who waits for the end (`stop()`, an exit inside `onOpen`); made when one does. */
-  private endWaiters: (() => void)[] | undefined;
+  /** How the run ended, once it did; and who waits for it. */
+  private exit: EngineExit | undefined;
+  private exitWaiters: ((exit: EngineExit) => void)[] | undefined;
+  /** Sends waiting for a ready session (with `outbox` on), made by the first one. */
+  private outbox: Outbox<Session> | undefined;
+  /** The outbox is being written on a new session: later sends queue behind it. */
+  private flushing = false;
 
   constructor(private readonly host: RunHost) {}
 
@@ -46,7 +62,7 @@ export class Run implements RunContext {
   }
 
   get client(): WebSocketClient {
-    return this.host.options.client;
+    return this.host.client;
   }
 
   get mutex(): EngineReadMutex {
@@ -55,6 +71,18 @@ export class Run implements RunContext {
 
   get options(): ResolvedOptions {
     return this.host.options;
+  }
+
+  get stopped(): boolean {
+    return this.phase === 'stopping' || (this.phase === 'over' && this.exit?.reason === 'stop');
+  }
+
+  get exitRequested(): boolean {
+    return this.exit !== undefined || (this.phase !== 'running' && this.phase !== 'starting');
+  }
+
+  requestExit(): void {
+    if (!this.exitRequested) this.phase = 'exiting';
   }
 
   get stopSignal(): AbortSignal {
@@ -77,31 +105,64 @@ export class Run implements RunContext {
     }
   }
 
-  /** Runs a connected session. */
+  /** Runs a connected session (the first one ends the `starting` phase), then writes the outbox. */
   runSession(session: Session): void {
+    if (this.phase === 'starting') this.phase = 'running';
     this.session = session;
     // Connected: nothing waits on the stop signal until the next reconnect.
     if (!this.stopped) this.stopController = undefined;
     session.run();
     if (this.stopped) session.end('stop');
+    if (this.outbox?.size) void this.flush(session);
+  }
+
+  /**
+   * Writes `data` on the ready session, or queues it in the outbox (when on) until one is
+   * ready; resolves with the session that wrote it.
+   */
+  async send(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
+    const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
+    const session = this.session;
+    if (session !== undefined && !session.isEnding && !this.flushing && !this.outbox?.size) {
+      try {
+        await this.conn.write(type, data, { signal });
+        return session;
+      } catch (error) {
+        // The connection dropped before the engine saw it: not sent, so it may wait for the next.
+        if (!(error instanceof ConnectionClosedError) || this.options.outbox === undefined) throw error;
+      }
+    }
+    const limits = this.options.outbox;
+    if (limits === undefined || this.exitRequested) {
+      const why = this.exitRequested
+        ? 'the engine is stopping'
+        : 'no connection is ready (connecting or reconnecting); the outbox option queues sends meanwhile';
+      throw new ConnectionClosedError(`send(): ${why}`);
+    }
+    this.outbox ??= new Outbox(limits, this.options.clock);
+    return this.outbox.add(data, signal);
   }
 
   /** Ends the run: the session shuts down, no reconnect follows. */
   stop(reason: unknown): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.exitRequested = true;
+    if (this.stopped || this.phase === 'over') return;
+    this.phase = 'stopping';
     this.stopController?.abort(reason);
     this.session?.end('stop');
   }
 
-  /** Resolves once the run is over: no socket, timer or listener left. */
-  ended(): Promise<void> {
-    if (this.isOver) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.endWaiters ??= [];
-      this.endWaiters.push(resolve);
+  /** Resolves with how the run ended, once it is over (no socket, timer or listener left). */
+  closed(): Promise<EngineExit> {
+    if (this.phase === 'over') return Promise.resolve(this.exit!);
+    return new Promise<EngineExit>((resolve) => {
+      this.exitWaiters ??= [];
+      this.exitWaiters.push(resolve);
     });
+  }
+
+  /** Session host: a session started to end. */
+  sessionEnding(session: Session): void {
+    this.host.sessionEnding(session);
   }
 
   /** Session host: a session is over; reconnect or end the run. */
@@ -111,47 +172,100 @@ export class Run implements RunContext {
   }
 
   /** The first open failed: the run ends before it began. */
-  abandon(): void {
-    this.stop(undefined);
-    this.end();
+  abandon(error: unknown): Promise<void> {
+    const stopped = this.phase === 'stopping';
+    this.phase = 'exiting';
+    return this.end(stopped ? { reason: 'stop' } : { reason: 'error', error });
+  }
+
+  /** Writes what waited in the outbox, in order, while `session` stays the ready one. */
+  private async flush(session: Session): Promise<void> {
+    this.flushing = true;
+    try {
+      for (;;) {
+        if (this.session !== session || session.isEnding) return;
+        const queued = this.outbox?.shift();
+        if (queued === undefined) return;
+        const type = typeof queued.data === 'string' ? MessageType.Text : MessageType.Binary;
+        try {
+          await this.conn.write(type, queued.data, { signal: queued.signal });
+          queued.sent(session);
+        } catch (error) {
+          if (error instanceof ConnectionClosedError && !this.exitRequested) {
+            // Not sent (the connection is gone): first in line for the next session.
+            this.outbox?.unshift(queued);
+            return;
+          }
+          queued.failed(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private async afterSession(outcome: SessionOutcome): Promise<void> {
     let next: Session | undefined;
+    let exit: EngineExit = { reason: 'error', error: new Error('the run ended unexpectedly') };
     try {
-      next = await this.reconnectAfter(outcome);
+      const result = await this.reconnectAfter(outcome);
+      if ('session' in result) next = result.session;
+      else exit = result.exit;
+    } catch (error) {
+      exit = { reason: 'error', error };
     } finally {
       if (next) this.runSession(next);
-      else this.end();
+      else await this.end(exit);
     }
   }
 
-  /** The next session after `outcome`, or `undefined` when the run ends. */
-  private async reconnectAfter(outcome: SessionOutcome): Promise<Session | undefined> {
+  /** The next session after `outcome`, or how the run ends. */
+  private async reconnectAfter(
+    outcome: SessionOutcome,
+  ): Promise<{ session: Session } | { exit: EngineExit }> {
     const { autoReconnect, reconnect } = this.options;
-    if (outcome.exit || this.stopped) return undefined;
-    if (!outcome.restart && !autoReconnect) return undefined;
+    if (this.stopped) return { exit: { reason: 'stop' } };
+    if (outcome.exit) return { exit: { reason: 'exit' } };
+    if (!outcome.restart && !autoReconnect) return { exit: { reason: 'closed', error: outcome.error } };
     // A session that closed right after opening is a failed attempt: no hot reconnect loop.
     const short = !outcome.restart && outcome.uptimeMs < reconnect.minUptimeMs;
     this.failures = short ? this.failures + 1 : 0;
     if (short) await reportRestartError(this, outcome.error, this.failures);
-    const next = await reconnectCycle(this, {
+    const result = await reconnectCycle(this, {
       failures: this.failures,
       closeMessage: outcome.closeMessage,
+      closeError: outcome.error,
       error: short ? outcome.error : undefined,
       forced: outcome.restart,
     });
-    if (next) this.failures = next.failures;
-    return next?.session;
+    if ('session' in result) this.failures = result.failures;
+    return result;
   }
 
-  private end(): void {
-    if (this.isOver) return;
-    this.isOver = true;
+  /** The run is over: what waits in the outbox is rejected, `onExit` runs, then waiters hear of it. */
+  private async end(exit: EngineExit): Promise<void> {
+    if (this.exit !== undefined) return;
+    this.exit = exit;
     this.session = undefined;
     this.stopController = undefined;
-    this.host.runEnded(this);
-    for (const resolve of this.endWaiters ?? []) resolve();
-    this.endWaiters = undefined;
+    this.outbox?.abortAll(`the engine ended (${exit.reason})`);
+    const telemetry = this.options.telemetry;
+    await contained(
+      telemetry,
+      SpanName.OnExit,
+      () => exitAttributes(exit),
+      () => this.client.onExit?.(exit),
+    );
+    this.phase = 'over';
+    this.host.runEnded(this, exit);
+    for (const resolve of this.exitWaiters ?? []) resolve(exit);
+    this.exitWaiters = undefined;
   }
+}
+
+function exitAttributes(exit: EngineExit): TelemetryAttributes {
+  const attributes: TelemetryAttributes = { [Attr.ExitReason]: exit.reason };
+  const name = (exit.error as { name?: unknown } | undefined)?.name;
+  if (typeof name === 'string') attributes[Attr.ErrorType] = name;
+  return attributes;
 }

@@ -40,6 +40,7 @@ export const SpanName = {
   OnClose: 'wscengine.on_close',
   OnCloseError: 'wscengine.on_close_error',
   OnRestartError: 'wscengine.on_restart_error',
+  OnExit: 'wscengine.on_exit',
 } as const;
 
 /** Attribute names the engine sets on its spans. */
@@ -62,4 +63,8 @@ export const Attr = {
   BodySize: 'messaging.message.body.size',
   /** HTTP status of the handshake answer. */
   HttpStatus: 'http.response.status_code',
+  /** Why a run ended (`stop`, `exit`, `closed`, `retries`, `error`), on `wscengine.on_exit`. */
+  ExitReason: 'wscengine.exit.reason',
+  /** Class name of the error that ended a run or a span. */
+  ErrorType: 'error.type',
 } as const;

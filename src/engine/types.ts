@@ -97,16 +97,34 @@ export interface OnRestartErrorArgs {
   exit(): void;
 }
 
+/** Why a run ended: see {@link EngineExit}. */
+export type EngineExitReason = 'stop' | 'exit' | 'closed' | 'retries' | 'error';
+
+/**
+ * How a run ended, as `engine.closed` resolves and `onExit` gets it:
+ * - `'stop'`: `stop()` was called;
+ * - `'exit'`: a callback called `exit()`;
+ * - `'closed'`: the connection ended and no reconnect was to follow (`autoReconnect` off,
+ *   or `shouldReconnect` said no); `error` is the close error;
+ * - `'retries'`: `maxRetries` failed attempts in a row; `error` is the last attempt's error;
+ * - `'error'`: anything else; `error` says what.
+ */
+export interface EngineExit {
+  reason: EngineExitReason;
+  error?: unknown;
+}
+
 /**
  * The callbacks the engine calls. Each takes one object argument, so fields can be added
- * without breaking anyone. All but `onMessage` are optional. Whatever a callback throws
+ * without breaking anyone. All but `onMessage` are optional, and an engine without
+ * `onMessage` is read with `engine.messages()`. Whatever a callback throws
  * is reported, never an unhandled rejection.
  */
 export interface WebSocketClient {
   /** A connection is open. Throwing fails the first start, or fails this reconnect attempt. */
   onOpen?(args: OnOpenArgs): void | Promise<void>;
   /** A message arrived. Up to `readers` calls run at once. */
-  onMessage(args: OnMessageArgs): void | Promise<void>;
+  onMessage?(args: OnMessageArgs): void | Promise<void>;
   /** A read failed without closing the connection, or `onMessage` threw. No loop reads meanwhile. */
   onReadError?(args: OnReadErrorArgs): void | Promise<void>;
   /** The session is ending; runs exactly once per session. Return the code and reason to close with (default 1001 "Going away"). */
@@ -115,6 +133,8 @@ export interface WebSocketClient {
   onCloseError?(args: OnCloseErrorArgs): void | Promise<void>;
   /** A reconnect attempt failed. */
   onRestartError?(args: OnRestartErrorArgs): void | Promise<void>;
+  /** The run is over (called once per run, never silently skipped): why, and the error if any. */
+  onExit?(exit: EngineExit): void | Promise<void>;
 }
 
 /**

@@ -194,4 +194,47 @@ describe('ENGINE.md Reconnect', () => {
     await until(() => s.engine.sessionId === args[0].sessionId);
     await s.engine.stop();
   });
+
+  it('shouldReconnect may choose the delay ({ delayMs }); it is told status and retryCount', async () => {
+    const contexts: unknown[] = [];
+    const s = setup({
+      reconnect: {
+        ...policy,
+        shouldReconnect: ({ status, retryCount, attempt }) => {
+          contexts.push({ status, retryCount, attempt });
+          return { delayMs: 7_000 };
+        },
+      },
+    });
+    await s.engine.start();
+    s.adapter.dial.rejectsOnce(new HandshakeError(500));
+    s.adapter.pushClose(1012);
+    await until(() => contexts.length === 1, 'the first decision');
+    await s.clock.advance(6_999);
+    assert.equal(s.adapter.dial.callCount, 1, 'waits the chosen 7 s, not the immediate first attempt');
+    await s.clock.advance(1);
+    await until(() => contexts.length === 2, 'the second decision');
+    assert.deepEqual(contexts, [
+      { status: undefined, retryCount: 0, attempt: 1 },
+      { status: 500, retryCount: 1, attempt: 2 },
+    ]);
+    await s.clock.advance(7_000);
+    await s.client.onOpen.waitForCall(2);
+    await s.engine.stop();
+  });
+
+  it('a handshake refused with 503 and Retry-After waits at least that long before the next attempt', async () => {
+    const s = setup({ reconnect: { ...policy, initialDelayMs: 10, maxDelayMs: 10 } });
+    await s.engine.start();
+    const busy = new HandshakeError(503, { 'retry-after': '30' });
+    assert.equal(busy.retryAfterMs, 30_000);
+    s.adapter.dial.rejectsOnce(busy);
+    s.adapter.pushClose(1012);
+    await until(() => s.client.onRestartError.callCount === 1, 'the refused attempt');
+    await s.clock.advance(29_000);
+    assert.equal(s.adapter.dial.callCount, 2, 'no attempt before Retry-After, whatever the backoff says');
+    await s.clock.advance(1_000);
+    await s.client.onOpen.waitForCall(2);
+    await s.engine.stop();
+  });
 });

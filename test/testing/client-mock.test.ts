@@ -25,7 +25,7 @@ function messageArgs(data: string): OnMessageArgs {
 describe('WebSocketClientMock', () => {
   it('is a WebSocketClient whose callbacks do nothing by default', async () => {
     const client: WebSocketClient = new WebSocketClientMock();
-    assert.equal(client.onMessage(messageArgs('a')), undefined);
+    assert.equal(client.onMessage?.(messageArgs('a')), undefined);
     const closeArgs: OnCloseArgs = { conn: new WebSocketConnectionAdapterMock(), readMutex, sessionId: 's' };
     assert.equal(client.onClose?.(closeArgs), undefined);
     assert.equal(client.onCloseError?.({ error: new Error('x'), sessionId: 's' }), undefined);

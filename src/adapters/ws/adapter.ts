@@ -91,12 +91,12 @@ export class WsAdapter implements WebSocketConnectionAdapter {
   }
 
   /** Sends a ping and resolves when its pong arrives; needs no concurrent `read`. */
-  async ping(options?: CallOptions): Promise<void> {
+  ping(options?: CallOptions): Promise<void> {
     const signal = options?.signal;
-    throwIfAborted(signal);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const connection = this.connection;
-    if (!connection?.canSend) throw new ConnectionClosedError();
-    await connection.ping(signal);
+    if (!connection?.canSend) return Promise.reject(new ConnectionClosedError());
+    return connection.ping(signal);
   }
 
   /** The next message, queued or to come; rejects with `WebSocketCloseError` once closed. */

@@ -123,11 +123,9 @@ export class WsConnection extends InboundQueue {
     if (this.lastPingId === 0) this.ws.on('pong', onPong);
     const id = ++this.lastPingId;
     this.pings ??= new PendingCalls();
-    return this.pings.start(id, signal, (call) => {
-      this.ws.ping(String(id), undefined, (error?: Error) => {
-        if (error) call.reject(sendError(error, 'the ping was sent'));
-      });
-    });
+    // No write callback: a ping that cannot be written fails the socket, and the close
+    // that follows rejects every pending ping.
+    return this.pings.start(id, signal, () => this.ws.ping(String(id)));
   }
 
   /**

@@ -4,6 +4,7 @@ import { noop, onAbort } from '../../core/abort.js';
 import { DialError, HandshakeError } from '../../core/errors.js';
 import type { HandshakeResponse } from '../../core/message.js';
 import { redactUrl } from '../../core/redact.js';
+import { retryAfterOf } from '../../core/retry-after.js';
 
 /** How much of a refused handshake's body is kept for {@link HandshakeError}. */
 export const HANDSHAKE_BODY_LIMIT = 1024;
@@ -16,6 +17,8 @@ interface Refusal {
   headers: Headers;
   chunks: Buffer[];
   length: number;
+  /** What a 429/503 `Retry-After` asks for, counted from when the answer came. */
+  retryAfterMs: number | undefined;
 }
 
 /**
@@ -74,11 +77,14 @@ class Handshake<T> {
   };
 
   private readonly onUnexpectedResponse = (_req: ClientRequest, res: IncomingMessage): void => {
+    const status = res.statusCode ?? 0;
+    const headers = { ...res.headers };
     const refusal: Refusal = {
-      status: res.statusCode ?? 0,
-      headers: { ...res.headers },
+      status,
+      headers,
       chunks: [],
       length: 0,
+      retryAfterMs: retryAfterOf(status, headers, Date.now()),
     };
     this.refusal = refusal;
     // The response is torn down with the request when the socket is terminated; an
@@ -126,9 +132,9 @@ class Handshake<T> {
   }
 
   private handshakeError(cause?: unknown): HandshakeError {
-    const { status, headers, chunks } = this.refusal!;
+    const { status, headers, chunks, retryAfterMs } = this.refusal!;
     const body = Buffer.concat(chunks).subarray(0, HANDSHAKE_BODY_LIMIT).toString('utf8');
-    return new HandshakeError(status, headers, body, cause === undefined ? undefined : { cause });
+    return new HandshakeError(status, headers, body, { cause, retryAfterMs });
   }
 
   private detach(): void {

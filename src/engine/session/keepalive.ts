@@ -1,28 +1,28 @@
 import { UnsupportedOperationError, WebSocketCloseError } from '../../core/errors.js';
 import { StatusCode } from '../../core/status.js';
 import { detached } from '../callbacks.js';
-import { schedule } from '../clock.js';
 import type { KeepaliveOptions } from '../options.js';
-import { joinSweep, leaveSweep, type Tickable } from './keepalive-sweep.js';
+import { joinSweep, leaveSweep, type SweepMember } from './keepalive-sweep.js';
 import type { SessionView } from './parts.js';
 
 /**
  * Finds a half-open connection. Every `intervalMs` (on a sweep shared by sessions with the
- * same interval) it looks whether anything arrived since the last look; if nothing did, it
+ * same times) it looks whether anything arrived since the last look; if nothing did, it
  * pings and gives the pong (or any message) `timeoutMs`. No answer: the session ends as an
  * abnormal closure (1006). A dead connection is so found within `2 × intervalMs + timeoutMs`.
+ * A ping given up is not aborted: its pong, if one ever comes, resolves it, and the
+ * adapter rejects it when the connection closes.
  *
  * Silence while messages wait for the engine is not the peer's: a full inbound queue pauses
  * the socket, pongs included, so a slow consumer would look dead. While the reader is
  * backlogged the keepalive neither pings nor declares the connection dead.
  * @internal
  */
-export class Keepalive implements Tickable {
+export class Keepalive implements SweepMember {
   /** Something arrived since the last look (a pong or a message). */
   private seen = false;
-  /** The ping in flight, if any; aborting it makes the adapter drop it. */
-  private ping: AbortController | undefined;
-  private cancelTimeout: (() => void) | undefined;
+  /** The sweep tick that sent the ping in flight, or -1: results of other pings are stale. */
+  private pingTick = -1;
 
   constructor(private readonly session: SessionView) {}
 
@@ -31,13 +31,15 @@ export class Keepalive implements Tickable {
   }
 
   start(): void {
-    joinSweep(this.session.options.clock, this.options.intervalMs, this);
+    const { intervalMs, timeoutMs } = this.options;
+    joinSweep(this.session.options.clock, intervalMs, timeoutMs, this);
   }
 
-  /** Stops for good: leaves the sweep and gives up the ping in flight. Idempotent. */
+  /** Stops for good: leaves the sweep; a ping in flight no longer counts. Idempotent. */
   stop(): void {
-    leaveSweep(this.session.options.clock, this.options.intervalMs, this);
-    this.giveUpPing();
+    const { intervalMs, timeoutMs } = this.options;
+    leaveSweep(this.session.options.clock, intervalMs, timeoutMs, this);
+    this.pingTick = -1;
   }
 
   /** Proof of life. */
@@ -45,39 +47,21 @@ export class Keepalive implements Tickable {
     this.seen = true;
   }
 
-  /** The interval passed. */
-  tick(): void {
-    if (this.ping !== undefined) return; // its timeout decides
+  /** The interval passed: ping when nothing arrived since the last look. */
+  tick(tick: number): boolean {
+    if (this.pingTick >= 0) return false; // its deadline decides
     if (this.seen || this.session.readerBacklogged()) {
       this.seen = false;
-      return;
+      return false;
     }
-    this.sendPing();
+    this.sendPing(tick);
+    return true;
   }
 
-  private sendPing(): void {
-    const { conn, options } = this.session;
-    const controller = new AbortController();
-    this.ping = controller;
-    this.cancelTimeout = schedule(options.clock, this.options.timeoutMs, () => this.timedOut());
-    // Detached: the sweep's timer runs in whatever context armed it first.
-    const pong = detached(options.telemetry, () => conn.ping({ signal: controller.signal }));
-    pong.then(
-      () => {
-        // Alive now: the next look pings again if nothing arrives meanwhile.
-        if (controller === this.ping) this.clearPing();
-      },
-      (error: unknown) => {
-        if (controller !== this.ping) return;
-        this.clearPing();
-        // Any other failure means the connection is closing: the reader reports it.
-        if (error instanceof UnsupportedOperationError) this.unsupported(error);
-      },
-    );
-  }
-
-  private timedOut(): void {
-    this.giveUpPing();
+  /** `timeoutMs` passed since `tick`: a ping sent then and unanswered means a dead peer. */
+  deadline(tick: number): void {
+    if (this.pingTick !== tick) return;
+    this.pingTick = -1;
     if (this.seen || this.session.readerBacklogged()) {
       this.seen = false;
       return;
@@ -86,22 +70,28 @@ export class Keepalive implements Tickable {
     this.session.end('keepalive', new WebSocketCloseError(StatusCode.AbnormalClosure, reason));
   }
 
+  private sendPing(tick: number): void {
+    const { conn, options } = this.session;
+    this.pingTick = tick;
+    // Detached: the sweep's timer runs in whatever context armed it first.
+    const pong = detached(options.telemetry, () => conn.ping());
+    pong.then(
+      () => {
+        // Alive now: the next look pings again if nothing arrives meanwhile.
+        if (this.pingTick === tick) this.pingTick = -1;
+      },
+      (error: unknown) => {
+        if (this.pingTick !== tick) return;
+        this.pingTick = -1;
+        // Any other failure means the connection is closing: the reader reports it.
+        if (error instanceof UnsupportedOperationError) this.unsupported(error);
+      },
+    );
+  }
+
   /** The adapter cannot ping (e.g. the WHATWG API): reported once, keepalive stops. */
   private unsupported(error: UnsupportedOperationError): void {
     this.stop();
     this.session.reportError(error);
-  }
-
-  /** Aborts the ping in flight, so the adapter drops it (and its abort listener). */
-  private giveUpPing(): void {
-    const ping = this.ping;
-    this.clearPing();
-    ping?.abort();
-  }
-
-  private clearPing(): void {
-    this.ping = undefined;
-    this.cancelTimeout?.();
-    this.cancelTimeout = undefined;
   }
 }

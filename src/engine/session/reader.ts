@@ -32,10 +32,9 @@ export class Reader implements QueueConsumer, MutexReader {
   private inFlight = 0;
   /** `onReadError` calls running: nothing is read meanwhile. */
   private reportingErrors = 0;
-  private stopping = false;
-  private stopped = false;
-  private pumping = false;
-  private pumpAgain = false;
+  private phase: 'idle' | 'reading' | 'stopping' | 'stopped' = 'idle';
+  /** Whether {@link pump} runs, and whether something asked it to go round once more. */
+  private pumpState: 'idle' | 'running' | 'again' = 'idle';
   /** The pending `read()`, if any, and the controller that interrupts it. */
   private reading: AbortController | undefined;
   /** A message a `read()` returned after the reader had to stop taking: delivered first. */
@@ -50,13 +49,19 @@ export class Reader implements QueueConsumer, MutexReader {
   start(): void {
     const { conn, options } = this.session;
     this.queue = options.telemetry === undefined ? inboundQueueOf(conn) : undefined;
+    this.phase = 'reading';
     this.queue?.watch(this);
     this.pump();
   }
 
-  /** Takes nothing more; `readerStopped` follows once what runs is done. */
+  /** Takes nothing more; once what runs is done, `readerStopped` follows (if it had started). */
   stop(): void {
-    this.stopping = true;
+    if (this.phase === 'idle') {
+      this.phase = 'stopped';
+      return;
+    }
+    if (this.phase !== 'reading') return;
+    this.phase = 'stopping';
     this.interrupt();
     this.pump();
   }
@@ -65,19 +70,21 @@ export class Reader implements QueueConsumer, MutexReader {
   get backlogged(): boolean {
     if (this.queue !== undefined) return this.queue.size > 0;
     // Without the queue the reader cannot see the adapter's: not asking means it may hold some.
-    return this.reading === undefined && !this.stopping;
+    return this.reading === undefined && this.phase === 'reading';
   }
 
   /** Queue: a message arrived while nothing was queued. Taken now if the reader is free. */
   offer(message: Message): boolean {
-    if (this.pumping || !this.mayTake()) return false;
-    this.pumping = true;
+    if (this.pumpState !== 'idle' || !this.mayTake()) return false;
+    this.pumpState = 'running';
+    let again = false;
     try {
       this.take(message);
     } finally {
-      this.pumping = false;
+      again = this.askedAgain();
+      this.pumpState = 'idle';
     }
-    if (this.pumpAgain) this.pump();
+    if (again) this.pump();
     return true;
   }
 
@@ -120,19 +127,23 @@ export class Reader implements QueueConsumer, MutexReader {
 
   /** Takes and dispatches messages until it has to wait. Never throws, never runs twice at once. */
   private pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
+    if (this.pumpState !== 'idle') {
+      this.pumpState = 'again';
       return;
     }
-    this.pumping = true;
     try {
       do {
-        this.pumpAgain = false;
+        this.pumpState = 'running';
         this.step();
-      } while (this.pumpAgain);
+      } while (this.askedAgain());
     } finally {
-      this.pumping = false;
+      this.pumpState = 'idle';
     }
+  }
+
+  /** Whether a wake-up came while the pump ran (a method: the pump's own calls change the state). */
+  private askedAgain(): boolean {
+    return this.pumpState === 'again';
   }
 
   private step(): void {
@@ -150,7 +161,7 @@ export class Reader implements QueueConsumer, MutexReader {
       }
       this.take(message);
     }
-    if (this.stopping) this.checkStopped();
+    if (this.phase === 'stopping') this.checkStopped();
     else if (mutex.isLocked && this.reading === undefined) mutex.waitForTurn(this);
   }
 
@@ -159,7 +170,9 @@ export class Reader implements QueueConsumer, MutexReader {
   }
 
   private mayTake(): boolean {
-    return !this.stopping && this.held === undefined && this.hasSlot() && !this.session.mutex.isLocked;
+    return (
+      this.phase === 'reading' && this.held === undefined && this.hasSlot() && !this.session.mutex.isLocked
+    );
   }
 
   /** Nothing to take now: a queue wakes the reader itself; otherwise (or once it ended) `read()`. */
@@ -202,9 +215,9 @@ export class Reader implements QueueConsumer, MutexReader {
   }
 
   private checkStopped(): void {
-    if (this.stopped || this.reading !== undefined || this.inFlight > 0 || this.reportingErrors > 0) return;
+    if (this.reading !== undefined || this.inFlight > 0 || this.reportingErrors > 0) return;
     if (this.held !== undefined) return;
-    this.stopped = true;
+    this.phase = 'stopped';
     this.queue?.watch(undefined);
     this.session.readerStopped();
   }
@@ -234,13 +247,13 @@ export class Reader implements QueueConsumer, MutexReader {
     const { client, conn, mutex, id, restart, exit, options } = this.session;
     const args: OnMessageArgs = { message, conn, readMutex: mutex, restart, exit, sessionId: id };
     const telemetry = options.telemetry;
-    if (telemetry === undefined) return client.onMessage(args);
+    if (telemetry === undefined) return client.onMessage?.(args);
     const attributes = {
       [Attr.SessionId]: id,
       [Attr.BodySize]: messageSize(message),
       [Attr.MessageType]: message.type === 1 ? 'text' : 'binary',
     };
-    return telemetry.span(SpanName.OnMessage, attributes, async () => client.onMessage(args));
+    return telemetry.span(SpanName.OnMessage, attributes, async () => client.onMessage?.(args));
   }
 
   private failed(error: unknown): void {

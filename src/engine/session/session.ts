@@ -29,6 +29,8 @@ export interface SessionHost {
   readonly client: WebSocketClient;
   readonly mutex: EngineReadMutex;
   readonly options: ResolvedOptions;
+  /** The session started to end (its first end trigger). */
+  sessionEnding(session: Session): void;
   /** The session is over: `onClose` ran and the connection is closed. */
   sessionFinished(session: Session, outcome: SessionOutcome): void;
 }
@@ -45,14 +47,20 @@ export class Session implements SessionContext, SessionEvents {
   private readonly reader: Reader;
   private readonly keepalive: Keepalive | undefined;
   private readonly openedAt: number;
-  private running = false;
-  private exitRequested = false;
-  private restartRequested = false;
-  /** The first end trigger; set once. */
-  private ending: { kind: EndKind; error: WebSocketCloseError | undefined; at: number } | undefined;
-  // Made when a callback first needs them: most idle sessions never do.
-  private boundRestart: (() => void) | undefined;
-  private boundExit: (() => void) | undefined;
+  /**
+   * How the session ends: the first trigger, and what follows it when a callback or `stop()`
+   * asked (`exit` wins over `restart`, whenever it comes). Made by the first trigger.
+   */
+  private ending:
+    | {
+        kind: EndKind;
+        error: WebSocketCloseError | undefined;
+        at: number;
+        next: 'restart' | 'exit' | undefined;
+      }
+    | undefined;
+  /** `restart` and `exit` as handed to callbacks: made when one first needs them. */
+  private controls: { restart(): void; exit(): void } | undefined;
 
   constructor(
     private readonly host: SessionHost,
@@ -65,20 +73,12 @@ export class Session implements SessionContext, SessionEvents {
 
   /** Closes this session and reconnects (handed to callbacks, who may destructure it). */
   get restart(): () => void {
-    this.boundRestart ??= () => {
-      this.restartRequested = true;
-      this.end('restart');
-    };
-    return this.boundRestart;
+    return this.callbackControls().restart;
   }
 
   /** Closes this session and ends the engine (handed to callbacks). */
   get exit(): () => void {
-    this.boundExit ??= () => {
-      this.exitRequested = true;
-      this.end('exit');
-    };
-    return this.boundExit;
+    return this.callbackControls().exit;
   }
 
   get conn(): WebSocketConnectionAdapter {
@@ -97,14 +97,18 @@ export class Session implements SessionContext, SessionEvents {
     return this.host.options;
   }
 
+  /** From the first end trigger on: no new message is taken, `send()` no longer writes here. */
+  get isEnding(): boolean {
+    return this.ending !== undefined;
+  }
+
   /** Whether `exit()` was called (e.g. inside `onOpen`). */
   get exiting(): boolean {
-    return this.exitRequested;
+    return this.ending?.next === 'exit';
   }
 
   /** Starts the keepalive and the reader; or, if the session already ended (exit in `onOpen`), its shutdown. */
   run(): void {
-    this.running = true;
     if (this.ending) {
       void this.finish();
       return;
@@ -117,11 +121,16 @@ export class Session implements SessionContext, SessionEvents {
 
   /** Triggers the shutdown; only the first trigger counts, but `stop()` still ends the engine. */
   end(kind: EndKind, error?: WebSocketCloseError): void {
-    if (kind === 'stop') this.exitRequested = true;
-    if (this.ending) return;
-    this.ending = { kind, error, at: this.options.clock.now() };
+    const exits = kind === 'stop' || kind === 'exit';
+    if (this.ending) {
+      if (exits) this.ending.next = 'exit';
+      return;
+    }
+    const next = exits ? 'exit' : kind === 'restart' ? 'restart' : undefined;
+    this.ending = { kind, error, at: this.options.clock.now(), next };
     this.keepalive?.stop();
-    if (this.running) this.reader.stop();
+    this.reader.stop();
+    this.host.sessionEnding(this);
   }
 
   messageArrived(): void {
@@ -140,6 +149,11 @@ export class Session implements SessionContext, SessionEvents {
     void this.finish();
   }
 
+  private callbackControls(): { restart(): void; exit(): void } {
+    this.controls ??= { restart: () => this.end('restart'), exit: () => this.end('exit') };
+    return this.controls;
+  }
+
   private async finish(): Promise<void> {
     const ending = this.ending!;
     await shutDown(this, ending.kind, ending.error);
@@ -148,8 +162,8 @@ export class Session implements SessionContext, SessionEvents {
       kind: ending.kind,
       closeMessage: error && { code: error.code, reason: error.reason },
       error,
-      exit: this.exitRequested,
-      restart: this.restartRequested,
+      exit: ending.next === 'exit',
+      restart: ending.next === 'restart',
       uptimeMs: ending.at - this.openedAt,
     });
   }

@@ -13,6 +13,7 @@ import {
   MessageType,
   WebSocketCloseError,
 } from '../../../src/core/index.js';
+import { secretsIn } from '../../core/leak-check.js';
 import {
   closedOf,
   freePort,
@@ -98,6 +99,46 @@ describe('WsAdapter dial', { timeout: 20_000 }, () => {
     }
   });
 
+  describe('HandshakeError.retryAfterMs (a 429 or 503 with Retry-After)', () => {
+    async function refusal(head: string): Promise<HandshakeError> {
+      const raw = await startRawServer((_req, socket) => {
+        socket.end(`HTTP/1.1 ${head}\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy`);
+      });
+      try {
+        const error = await new WsAdapter().dial(raw.url).catch((e: unknown) => e);
+        assert.ok(error instanceof HandshakeError);
+        return error;
+      } finally {
+        await raw.close();
+      }
+    }
+
+    it('503 with Retry-After: 2 (delay-seconds) gives 2000 ms', async () => {
+      const error = await refusal('503 Service Unavailable\r\nRetry-After: 2');
+      assert.equal(error.status, 503);
+      assert.equal(error.retryAfterMs, 2000);
+      assert.equal(error.body, 'busy');
+    });
+
+    it('429 with an HTTP date gives the ms from when the answer came until then', async () => {
+      const date = new Date(Date.now() + 30_000).toUTCString();
+      const error = await refusal(`429 Too Many Requests\r\nRetry-After: ${date}`);
+      assert.equal(error.status, 429);
+      const ms = error.retryAfterMs;
+      assert.ok(ms !== undefined && ms > 25_000 && ms <= 30_000, `retryAfterMs ${ms}`);
+    });
+
+    it('is undefined without the header, with an invalid one, or on another status', async () => {
+      assert.equal((await refusal('503 Service Unavailable')).retryAfterMs, undefined);
+      assert.equal((await refusal('503 Service Unavailable\r\nRetry-After: soon')).retryAfterMs, undefined);
+      assert.equal((await refusal('500 Internal Server Error\r\nRetry-After: 2')).retryAfterMs, undefined);
+    });
+
+    it('is capped at one hour', async () => {
+      assert.equal((await refusal('503 Service Unavailable\r\nRetry-After: 86400')).retryAfterMs, 3_600_000);
+    });
+  });
+
   it('rejects a 101 that ws refuses with HandshakeError 101 and the ws error as cause', async () => {
     const raw = await startRawServer((_req, socket) => {
       socket.write(
@@ -138,6 +179,24 @@ describe('WsAdapter dial', { timeout: 20_000 }, () => {
     assert.ok(error instanceof DialError);
     assert.doesNotMatch(error.message, /S3CRET/);
     assert.match(error.message, /127\.0\.0\.1/);
+  });
+
+  it("a DialError carries the URL's credentials nowhere: message, cause chain, inspect (regression)", async () => {
+    const port = await freePort();
+    const url = new URL(`ws://alice:S3CRET-PASS@127.0.0.1:${port}/?token=S3CRET-TOKEN`);
+    const error = await new WsAdapter().dial(url).catch((e: unknown) => e);
+    assert.ok(error instanceof DialError);
+    assert.deepEqual(secretsIn(error, ['S3CRET', 'alice']), []);
+  });
+
+  it("a HandshakeError carries the URL's credentials nowhere either (regression)", async () => {
+    const url = new URL('/denied?token=S3CRET-TOKEN', server.url);
+    url.username = 'alice';
+    url.password = 'S3CRET-PASS';
+    const error = await new WsAdapter().dial(url).catch((e: unknown) => e);
+    assert.ok(error instanceof HandshakeError);
+    assert.equal(error.status, 401);
+    assert.deepEqual(secretsIn(error, ['S3CRET', 'alice']), []);
   });
 
   it('rejects URLs that are not ws: or wss: without connecting', async () => {
