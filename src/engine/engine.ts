@@ -1,5 +1,6 @@
 import { noop, onAbort } from '../core/abort.js';
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
+import { canPing } from '../core/adapter-traits.js';
 import {
   ConnectionClosedError,
   EngineStartError,
@@ -49,8 +50,6 @@ export class WebSocketEngine implements RunHost {
   readonly mutex: EngineReadMutex;
   /** @internal The options, resolved. */
   readonly options: ResolvedOptions;
-  /** @internal The adapter as the reader uses it and callbacks see it (`conn`): instrumented with telemetry. */
-  readonly conn: WebSocketConnectionAdapter;
   /** @internal The callbacks sessions call: the user's, with replies to requests taken out. */
   readonly client: WebSocketClient;
   /** The current run, or the last one once it is over. */
@@ -62,12 +61,18 @@ export class WebSocketEngine implements RunHost {
 
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
-    this.options = resolveOptions(options);
-    const { adapter, telemetry, client, requests } = this.options;
-    this.conn = telemetry ? telemetry.instrument(adapter) : adapter;
+    const resolved = resolveOptions(options);
+    const { adapter, telemetry, client, requests } = resolved;
+    // With telemetry the engine drives (and callbacks get) the instrumented adapter.
+    this.options = telemetry ? Object.freeze({ ...resolved, adapter: telemetry.instrument(adapter) }) : resolved;
     this.mutex = new EngineReadMutex();
     this.stream = typeof client.onMessage === 'function' ? undefined : new MessageStream();
     this.client = sessionClient(client, requests && { takeReply: (m) => this.takeReply(m) }, this.stream);
+  }
+
+  /** @internal The adapter as the reader uses it and callbacks see it (`conn`). */
+  get conn(): WebSocketConnectionAdapter {
+    return this.options.adapter;
   }
 
   /** The pause switch: while it is locked nothing is read, so the holder owns the connection. */
@@ -88,18 +93,11 @@ export class WebSocketEngine implements RunHost {
 
   /**
    * How the current run ends (or the last one ended): `{ reason, error? }`, the value
-   * `onExit` gets. Never rejects. Before the first `start()` it is the first run's end.
+   * `onExit` gets. Never rejects. Before the first `start()` nothing runs: `{ reason: 'stop' }`.
    */
   get closed(): Promise<EngineExit> {
-    if (this.run !== undefined) return this.run.closed();
-    return new Promise<EngineExit>((resolve) => {
-      this.earlyClosed ??= [];
-      this.earlyClosed.push(resolve);
-    });
+    return this.run?.closed() ?? Promise.resolve({ reason: 'stop' });
   }
-
-  /** Who awaited {@link closed} before the first run: they hear of its end. */
-  private earlyClosed: ((exit: EngineExit) => void)[] | undefined;
 
   /**
    * Connects, runs `onOpen({ restarting: false })`, starts reading, then resolves.
@@ -112,6 +110,13 @@ export class WebSocketEngine implements RunHost {
       checkCallOptions(options, 'start');
     } catch (error) {
       return Promise.reject(error);
+    }
+    const keepalive = this.options.keepalive;
+    if (keepalive && !keepalive.heartbeat && !canPing(this.conn)) {
+      const issue =
+        'keepalive: this adapter cannot send pings (the WHATWG WebSocket API has none): add ' +
+        'keepalive.heartbeat { message, isReply } for an application-level ping, or leave keepalive out';
+      return Promise.reject(new InvalidOptionsError([issue], 'WebSocketEngine options'));
     }
     const phase = this.run?.phase;
     if (phase !== undefined && phase !== 'over') {
@@ -233,12 +238,6 @@ export class WebSocketEngine implements RunHost {
     const run = new Run(this);
     this.run = run;
     this.stream?.reopen();
-    const early = this.earlyClosed;
-    this.earlyClosed = undefined;
-    if (early)
-      void run.closed().then((exit) => {
-        for (const resolve of early) resolve(exit);
-      });
     let session: Awaited<ReturnType<Run['openFirst']>>;
     try {
       session = await run.openFirst(signal);

@@ -39,7 +39,7 @@ export const RECONNECT_KEYS = keys<ReconnectOptions>({
   minUptimeMs: 1,
   shouldReconnect: 1,
 });
-export const KEEPALIVE_KEYS = keys<KeepaliveOptions & { heartbeat?: unknown }>({
+export const KEEPALIVE_KEYS = keys<KeepaliveOptions>({
   intervalMs: 1,
   timeoutMs: 1,
   heartbeat: 1,

@@ -81,12 +81,29 @@ export interface RequestsOptions {
   timeoutMs?: number;
 }
 
+/**
+ * An application-level heartbeat, for adapters that cannot ping (the WHATWG `WebSocket`):
+ * the engine sends `message` where it would ping, and a message `isReply` recognises counts
+ * as the pong. Replies are not delivered to `onMessage`.
+ */
+export interface HeartbeatOptions {
+  /** What to send: a string (text), a `Uint8Array` (binary), or a function returning one. */
+  message: string | Uint8Array | (() => string | Uint8Array);
+  /** Whether `message` is the server's answer to a heartbeat. A throw counts as `false`. */
+  isReply(message: Message): boolean;
+}
+
 /** Keepalive: ping the server and drop a connection that stays silent. Off unless given. */
 export interface KeepaliveOptions {
   /** Time between pings when nothing arrived, > 0. Required. */
   intervalMs: number;
   /** How long to wait for a pong (or any message) before declaring the connection dead, > 0. Required. */
   timeoutMs: number;
+  /**
+   * Used instead of pings when the adapter cannot ping (the WHATWG adapter). Keepalive over
+   * such an adapter without it is an `InvalidOptionsError` at `start()`.
+   */
+  heartbeat?: HeartbeatOptions;
 }
 
 /** Options of `new WebSocketEngine(options)`. */

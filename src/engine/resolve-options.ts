@@ -21,6 +21,7 @@ import {
 } from './option-checks.js';
 import {
   ENGINE_DEFAULTS,
+  type HeartbeatOptions,
   type KeepaliveOptions,
   type OutboxOptions,
   type ReconnectOptions,
@@ -195,13 +196,8 @@ function resolveKeepalive(input: KeepaliveOptions | undefined, issues: Issues): 
   return Object.freeze(heartbeat === undefined ? resolved : { ...resolved, heartbeat });
 }
 
-/** What `keepalive.heartbeat` holds; typed here until the option is wired into the engine. */
-interface Heartbeat {
-  message: string | Uint8Array | (() => string | Uint8Array);
-  isReply(message: unknown): boolean;
-}
 
-function resolveHeartbeat(input: unknown, issues: Issues): Heartbeat | undefined {
+function resolveHeartbeat(input: unknown, issues: Issues): HeartbeatOptions | undefined {
   if (input === undefined) return undefined;
   if (input === null || typeof input !== 'object') {
     issues.push(
@@ -210,7 +206,7 @@ function resolveHeartbeat(input: unknown, issues: Issues): Heartbeat | undefined
     return undefined;
   }
   issues.push(...unknownKeyIssues(input, HEARTBEAT_KEYS, 'keepalive.heartbeat.'));
-  const { message, isReply } = input as Partial<Heartbeat>;
+  const { message, isReply } = input as Partial<HeartbeatOptions>;
   const messageOk =
     typeof message === 'string' || message instanceof Uint8Array || typeof message === 'function';
   check(

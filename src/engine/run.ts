@@ -52,8 +52,6 @@ export class Run implements RunContext {
   private exitWaiters: ((exit: EngineExit) => void)[] | undefined;
   /** Sends waiting for a ready session (with `outbox` on), made by the first one. */
   private outbox: Outbox<Session> | undefined;
-  /** The outbox is being written on a new session: later sends queue behind it. */
-  private flushing = false;
 
   constructor(private readonly host: RunHost) {}
 
@@ -123,7 +121,7 @@ export class Run implements RunContext {
   async send(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
     const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
     const session = this.session;
-    if (session !== undefined && !session.isEnding && !this.flushing && !this.outbox?.size) {
+    if (session !== undefined && !session.isEnding && !this.outbox?.flushing && !this.outbox?.size) {
       try {
         await this.conn.write(type, data, { signal });
         return session;
@@ -180,11 +178,12 @@ export class Run implements RunContext {
 
   /** Writes what waited in the outbox, in order, while `session` stays the ready one. */
   private async flush(session: Session): Promise<void> {
-    this.flushing = true;
+    const outbox = this.outbox!;
+    outbox.flushing = true;
     try {
       for (;;) {
         if (this.session !== session || session.isEnding) return;
-        const queued = this.outbox?.shift();
+        const queued = outbox.shift();
         if (queued === undefined) return;
         const type = typeof queued.data === 'string' ? MessageType.Text : MessageType.Binary;
         try {
@@ -193,14 +192,14 @@ export class Run implements RunContext {
         } catch (error) {
           if (error instanceof ConnectionClosedError && !this.exitRequested) {
             // Not sent (the connection is gone): first in line for the next session.
-            this.outbox?.unshift(queued);
+            outbox.unshift(queued);
             return;
           }
           queued.failed(error);
         }
       }
     } finally {
-      this.flushing = false;
+      outbox.flushing = false;
     }
   }
 

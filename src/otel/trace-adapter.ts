@@ -1,5 +1,6 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
+import { CANNOT_PING, canPing } from '../core/adapter-traits.js';
 import { HandshakeError } from '../core/errors.js';
 import { type CallOptions, type HandshakeResponse, type Message, MessageType } from '../core/message.js';
 import { messageSize, utf8ByteLength } from '../core/message-size.js';
@@ -28,6 +29,11 @@ export class TracedAdapter implements WebSocketConnectionAdapter {
     private readonly tracer: Tracer,
     private readonly instruments: Instruments,
   ) {}
+
+  /** @internal Whether the inner adapter cannot ping, passed on (see `adapter-traits.ts`). */
+  get [CANNOT_PING](): boolean {
+    return !canPing(this.inner);
+  }
 
   dial(target: URL, options?: CallOptions): Promise<HandshakeResponse> {
     return runInSpan(this.tracer, SpanName.Dial, urlAttributes(target), async (span) => {

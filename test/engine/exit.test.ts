@@ -98,14 +98,15 @@ describe('ENGINE.md Exit: onExit and engine.closed', () => {
     await server.close();
   });
 
-  it('closed awaited before start() resolves with the first run; a throwing onExit is contained', async () => {
+  it('closed before the first start() resolves at once (nothing runs); a throwing onExit is contained', async () => {
     const { engine, server } = pair({
       onExit: () => {
         throw new Error('onExit broke');
       },
     });
-    const closed = engine.closed;
+    assert.deepEqual(await engine.closed, { reason: 'stop' });
     await engine.start();
+    const closed = engine.closed;
     await engine.stop();
     assert.deepEqual(await closed, { reason: 'stop' });
     await server.close();

@@ -7,9 +7,9 @@ import { WebSocket } from 'undici';
 import { WhatwgWebSocketAdapter } from '../../src/adapters/whatwg/index.js';
 import {
   type CloseMessage,
+  InvalidOptionsError,
   MessageType,
   type OnReadErrorArgs,
-  UnsupportedOperationError,
   WebSocketEngine,
 } from '../../src/index.js';
 import { type ConformancePeer, type PeerConnection, startWsPeer } from '../../src/testing/index.js';
@@ -87,24 +87,44 @@ describe('engine over WhatwgWebSocketAdapter (undici) and a real server', { time
     assert.equal(events.closes[1], undefined);
   });
 
-  it('keepalive with an adapter that cannot ping is reported once as UnsupportedOperationError, and reading goes on', async () => {
-    const { events, client, until } = track();
+  it('keepalive over the WHATWG adapter without a heartbeat is an InvalidOptionsError at start()', async () => {
+    const { client } = track();
     const engine = new WebSocketEngine({
       url: peer.url,
       adapter: new WhatwgWebSocketAdapter({ WebSocket }),
       client,
       keepalive: { intervalMs: 20, timeoutMs: 50 },
     });
+    await assert.rejects(engine.start(), InvalidOptionsError);
+    assert.equal(peer.openConnections(), 0, 'nothing was dialled');
+  });
+
+  it('keepalive.heartbeat keeps a live connection and finds one whose server stopped answering (1006)', async () => {
+    const { events, client, until } = track();
+    const engine = new WebSocketEngine({
+      url: peer.url,
+      adapter: new WhatwgWebSocketAdapter({ WebSocket }),
+      client,
+      autoReconnect: false,
+      keepalive: {
+        intervalMs: 20,
+        timeoutMs: 50,
+        heartbeat: { message: 'ping', isReply: (m) => m.data === 'pong' },
+      },
+    });
     const accepted = peer.accept();
     await engine.start();
     const conn = await accepted;
-    await until(() => events.readErrors.length === 1);
-    assert.ok(events.readErrors[0] instanceof UnsupportedOperationError);
-    await conn.send({ type: MessageType.Text, data: 'still reading' });
-    await until(() => events.messages.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // several keepalive intervals
-    assert.equal(events.readErrors.length, 1, 'reported once, not at every interval');
-    assert.equal(events.closes.length, 0, 'no keepalive timeout for an adapter that cannot ping');
+    for (let answered = 0; answered < 5; answered++) {
+      assert.equal((await conn.nextMessage()).data, 'ping');
+      await conn.send({ type: MessageType.Text, data: 'pong' });
+    }
+    assert.deepEqual(events.messages, [], 'replies never reach onMessage');
+    assert.equal(events.closes.length, 0, 'answered heartbeats keep the session');
+    // The server goes silent: the next heartbeat gets no reply.
+    await until(() => events.closes.length === 1);
+    assert.equal(events.closes[0]?.code, 1006);
+    assert.match(events.closes[0]?.reason ?? '', /keepalive/);
     await engine.stop();
   });
 });

@@ -1,5 +1,6 @@
 import { onAbort, throwIfAborted } from '../../core/abort.js';
 import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
+import { CANNOT_PING } from '../../core/adapter-traits.js';
 import { ConnectionClosedError, DialError, UnsupportedOperationError } from '../../core/errors.js';
 import type { InboundQueue } from '../../core/inbound-queue.js';
 import { INBOUND_QUEUE } from '../../core/inbound-seam.js';
@@ -44,6 +45,8 @@ const PING_UNSUPPORTED =
  * ```
  */
 export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
+  /** @internal The WHATWG API cannot send pings: the engine's keepalive needs a heartbeat. */
+  readonly [CANNOT_PING] = true;
   private readonly options: ResolvedWhatwgOptions;
   private current: WhatwgConnection | undefined;
   // The queue outlives its socket so reads can still drain it and then see the close.

@@ -31,6 +31,8 @@ export class Outbox<S> {
   private readonly entries: Entry<S>[] = [];
   private bytes = 0;
   private cancelExpiry: (() => void) | undefined;
+  /** A session is writing what waits here: later sends queue behind it. */
+  flushing = false;
 
   constructor(
     private readonly limits: Readonly<Required<OutboxOptions>>,

@@ -1,9 +1,13 @@
 import type { Clock } from '../types.js';
+import { onNetworkChange } from './network-events.js';
 
 /** A session's keepalive, as the sweep drives it. @internal */
 export interface SweepMember {
-  /** The interval passed; returns whether the member sent a ping (`tick` is that sweep's number). */
-  tick(tick: number): boolean;
+  /**
+   * The interval passed; returns whether the member sent a ping (`tick` is that sweep's
+   * number). With `probe`, it pings even if something arrived: the network may have changed.
+   */
+  tick(tick: number, probe: boolean): boolean;
   /** `timeoutMs` passed since sweep `tick`: a ping sent then and still unanswered is late. */
   deadline(tick: number): void;
 }
@@ -14,12 +18,19 @@ export interface SweepMember {
  * timer looks at them `timeoutMs` later. Ten thousand idle sessions cost two runtime timers
  * per interval, not twenty thousand (the bench's 10,000-idle-connections CPU figure). The
  * timers run only while the sweep has members, so a process with no live session has none.
+ *
+ * Two things make it check every connection at once instead of at the next tick: a tick
+ * that comes a whole interval late (timers stop while a laptop sleeps: on wake, the
+ * connections are likely dead), and a page's `offline` or `online` event.
  */
 class Sweep {
   readonly members = new Set<SweepMember>();
   private interval: unknown;
+  /** When the interval timer is due, on the clock: a tick much later than this is a wake-up. */
+  private dueAt = 0;
   private readonly deadlines = new Set<unknown>();
   private ticks = 0;
+  private offNetworkChange: (() => void) | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -31,6 +42,7 @@ class Sweep {
   add(member: SweepMember): void {
     this.members.add(member);
     if (this.interval === undefined) this.armInterval();
+    this.offNetworkChange ??= onNetworkChange(() => this.fire(true));
   }
 
   delete(member: SweepMember): void {
@@ -39,15 +51,19 @@ class Sweep {
   }
 
   private armInterval(): void {
-    this.interval = this.clock.setTimeout(() => this.fire(), this.intervalMs);
+    this.dueAt = this.clock.now() + this.intervalMs;
+    this.interval = this.clock.setTimeout(() => {
+      this.interval = undefined;
+      this.fire(this.clock.now() - this.dueAt >= this.intervalMs);
+    }, this.intervalMs);
   }
 
-  private fire(): void {
-    this.interval = undefined;
+  /** Ticks every member; `probe`: a network change or a wake-up, so ping whatever arrived. */
+  private fire(probe: boolean): void {
     const tick = ++this.ticks;
     let pinged = false;
     // A member may leave (or another join) while the sweep runs: tick a snapshot.
-    for (const member of [...this.members]) if (member.tick(tick)) pinged = true;
+    for (const member of [...this.members]) if (member.tick(tick, probe)) pinged = true;
     if (pinged) this.armDeadline(tick);
     if (this.members.size === 0) this.stop();
     else if (this.interval === undefined) this.armInterval();
@@ -62,6 +78,8 @@ class Sweep {
   }
 
   private stop(): void {
+    this.offNetworkChange?.();
+    this.offNetworkChange = undefined;
     if (this.interval !== undefined) this.clock.clearTimeout(this.interval);
     this.interval = undefined;
     for (const handle of this.deadlines) this.clock.clearTimeout(handle);

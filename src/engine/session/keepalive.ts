@@ -1,7 +1,9 @@
-import { UnsupportedOperationError, WebSocketCloseError } from '../../core/errors.js';
+import { canPing } from '../../core/adapter-traits.js';
+import { CallbackError, UnsupportedOperationError, WebSocketCloseError } from '../../core/errors.js';
+import { type Message, MessageType } from '../../core/message.js';
 import { StatusCode } from '../../core/status.js';
 import { detached } from '../callbacks.js';
-import type { KeepaliveOptions } from '../options.js';
+import type { HeartbeatOptions, KeepaliveOptions } from '../options.js';
 import { joinSweep, leaveSweep, type SweepMember } from './keepalive-sweep.js';
 import type { SessionView } from './parts.js';
 
@@ -42,18 +44,29 @@ export class Keepalive implements SweepMember {
     this.pingTick = -1;
   }
 
-  /** Proof of life. */
-  messageArrived(): void {
+  /**
+   * Proof of life. Returns whether `message` is the answer to a heartbeat, which goes
+   * nowhere else (not to `onMessage`).
+   */
+  messageArrived(message: Message): boolean {
+    const heartbeat = this.options.heartbeat;
+    if (heartbeat !== undefined && !canPing(this.session.conn) && isReply(heartbeat, message)) {
+      // As a pong: alive now, and the next look sends another if nothing else arrives.
+      this.pingTick = -1;
+      return true;
+    }
     this.seen = true;
+    return false;
   }
 
-  /** The interval passed: ping when nothing arrived since the last look. */
-  tick(tick: number): boolean {
+  /** The interval passed: ping when nothing arrived since the last look, or on a `probe`. */
+  tick(tick: number, probe: boolean): boolean {
     if (this.pingTick >= 0) return false; // its deadline decides
-    if (this.seen || this.session.readerBacklogged()) {
+    if (this.session.readerBacklogged() || (this.seen && !probe)) {
       this.seen = false;
       return false;
     }
+    this.seen = false;
     this.sendPing(tick);
     return true;
   }
@@ -73,25 +86,49 @@ export class Keepalive implements SweepMember {
   private sendPing(tick: number): void {
     const { conn, options } = this.session;
     this.pingTick = tick;
+    const heartbeat = this.options.heartbeat !== undefined && !canPing(conn);
     // Detached: the sweep's timer runs in whatever context armed it first.
-    const pong = detached(options.telemetry, () => conn.ping());
-    pong.then(
+    const sent = detached(options.telemetry, () => (heartbeat ? this.sendHeartbeat() : conn.ping()));
+    sent.then(
       () => {
-        // Alive now: the next look pings again if nothing arrives meanwhile.
-        if (this.pingTick === tick) this.pingTick = -1;
+        // A pong: alive now, and the next look pings again if nothing arrives meanwhile.
+        // A heartbeat written: its reply (messageArrived) or the deadline decides.
+        if (!heartbeat && this.pingTick === tick) this.pingTick = -1;
       },
       (error: unknown) => {
         if (this.pingTick !== tick) return;
         this.pingTick = -1;
         // Any other failure means the connection is closing: the reader reports it.
         if (error instanceof UnsupportedOperationError) this.unsupported(error);
+        else if (error instanceof CallbackError) this.session.reportError(error);
       },
     );
+  }
+
+  /** Writes the heartbeat message, for an adapter that cannot ping: its reply is the pong. */
+  private sendHeartbeat(): Promise<void> {
+    const heartbeat = this.options.heartbeat!;
+    let data: string | Uint8Array;
+    try {
+      data = typeof heartbeat.message === 'function' ? heartbeat.message() : heartbeat.message;
+    } catch (error) {
+      return Promise.reject(new CallbackError('keepalive.heartbeat.message', error));
+    }
+    const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
+    return this.session.conn.write(type, data);
   }
 
   /** The adapter cannot ping (e.g. the WHATWG API): reported once, keepalive stops. */
   private unsupported(error: UnsupportedOperationError): void {
     this.stop();
     this.session.reportError(error);
+  }
+}
+
+function isReply(heartbeat: HeartbeatOptions, message: Message): boolean {
+  try {
+    return heartbeat.isReply(message) === true;
+  } catch {
+    return false;
   }
 }

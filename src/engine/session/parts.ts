@@ -1,5 +1,6 @@
 import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
 import type { WebSocketCloseError } from '../../core/errors.js';
+import type { Message } from '../../core/message.js';
 import type { ResolvedOptions } from '../options.js';
 import type { EngineReadMutex } from '../read-mutex.js';
 import type { WebSocketClient } from '../types.js';
@@ -23,8 +24,8 @@ export interface SessionContext {
 
 /** How a session's parts tell it what happened: the one record of handlers between them. @internal */
 export interface SessionEvents {
-  /** A message arrived: proof of life. */
-  messageArrived(): void;
+  /** A message arrived: proof of life. Returns whether it is a heartbeat's reply (then it goes nowhere else). */
+  messageArrived(message: Message): boolean;
   /** The session must end; only the first call counts. `error` says how the connection ended. */
   end(kind: EndKind, error?: WebSocketCloseError): void;
   /** Reports an error to `onReadError` (reading pauses meanwhile). */

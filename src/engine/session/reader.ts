@@ -35,10 +35,12 @@ export class Reader implements QueueConsumer, MutexReader {
   private phase: 'idle' | 'reading' | 'stopping' | 'stopped' = 'idle';
   /** Whether {@link pump} runs, and whether something asked it to go round once more. */
   private pumpState: 'idle' | 'running' | 'again' = 'idle';
-  /** The pending `read()`, if any, and the controller that interrupts it. */
-  private reading: AbortController | undefined;
-  /** A message a `read()` returned after the reader had to stop taking: delivered first. */
-  private held: Message | undefined;
+  /**
+   * What the `read()` path needs, made by its first read (an adapter with a queue never
+   * does): the pending read's controller, which interrupts it, and a message a read
+   * returned after the reader had to stop taking, delivered first.
+   */
+  private blocking: { reading: AbortController | undefined; held: Message | undefined } | undefined;
 
   /** Completion handlers of asynchronous `onMessage` calls, made by the first one. */
   private onSettled: { settled(): void; failed(error: unknown): void } | undefined;
@@ -70,7 +72,7 @@ export class Reader implements QueueConsumer, MutexReader {
   get backlogged(): boolean {
     if (this.queue !== undefined) return this.queue.size > 0;
     // Without the queue the reader cannot see the adapter's: not asking means it may hold some.
-    return this.reading === undefined && this.phase === 'reading';
+    return this.blocking?.reading === undefined && this.phase === 'reading';
   }
 
   /** Queue: a message arrived while nothing was queued. Taken now if the reader is free. */
@@ -105,7 +107,7 @@ export class Reader implements QueueConsumer, MutexReader {
 
   /** Mutex or shutdown: gives up the pending `read()`, which takes no message. */
   interrupt(): void {
-    this.reading?.abort();
+    this.blocking?.reading?.abort();
   }
 
   /** Reports `error` to `onReadError`; nothing is read until it returns. Never rejects. */
@@ -148,10 +150,10 @@ export class Reader implements QueueConsumer, MutexReader {
 
   private step(): void {
     const { mutex } = this.session;
-    if (this.held !== undefined && this.hasSlot()) {
-      const message = this.held;
-      this.held = undefined;
-      this.take(message);
+    const held = this.blocking?.held;
+    if (held !== undefined && this.hasSlot()) {
+      this.blocking!.held = undefined;
+      this.take(held);
     }
     while (this.mayTake()) {
       const message = this.queue?.shift();
@@ -162,7 +164,7 @@ export class Reader implements QueueConsumer, MutexReader {
       this.take(message);
     }
     if (this.phase === 'stopping') this.checkStopped();
-    else if (mutex.isLocked && this.reading === undefined) mutex.waitForTurn(this);
+    else if (mutex.isLocked && this.blocking?.reading === undefined) mutex.waitForTurn(this);
   }
 
   private hasSlot(): boolean {
@@ -171,16 +173,20 @@ export class Reader implements QueueConsumer, MutexReader {
 
   private mayTake(): boolean {
     return (
-      this.phase === 'reading' && this.held === undefined && this.hasSlot() && !this.session.mutex.isLocked
+      this.phase === 'reading' &&
+      this.blocking?.held === undefined &&
+      this.hasSlot() &&
+      !this.session.mutex.isLocked
     );
   }
 
   /** Nothing to take now: a queue wakes the reader itself; otherwise (or once it ended) `read()`. */
   private waitForMessage(): void {
     if (this.queue !== undefined && !this.queue.isEnded) return;
-    if (this.reading !== undefined) return;
+    this.blocking ??= { reading: undefined, held: undefined };
+    if (this.blocking.reading !== undefined) return;
     const controller = new AbortController();
-    this.reading = controller;
+    this.blocking.reading = controller;
     this.session.mutex.startRead(this);
     let pending: Promise<Message>;
     try {
@@ -195,9 +201,10 @@ export class Reader implements QueueConsumer, MutexReader {
   }
 
   private readSettled(controller: AbortController, message: Message | undefined, error: unknown): void {
-    this.reading = undefined;
+    const blocking = this.blocking!;
+    blocking.reading = undefined;
     this.session.mutex.endRead();
-    if (message !== undefined) this.held = message;
+    if (message !== undefined) blocking.held = message;
     else if (!controller.signal.aborted) this.readFailed(error);
     this.pump();
   }
@@ -215,8 +222,8 @@ export class Reader implements QueueConsumer, MutexReader {
   }
 
   private checkStopped(): void {
-    if (this.reading !== undefined || this.inFlight > 0 || this.reportingErrors > 0) return;
-    if (this.held !== undefined) return;
+    if (this.inFlight > 0 || this.reportingErrors > 0) return;
+    if (this.blocking?.reading !== undefined || this.blocking?.held !== undefined) return;
     this.phase = 'stopped';
     this.queue?.watch(undefined);
     this.session.readerStopped();
@@ -228,7 +235,7 @@ export class Reader implements QueueConsumer, MutexReader {
    * report is done.
    */
   private take(message: Message): void {
-    this.session.messageArrived();
+    if (this.session.messageArrived(message)) return;
     let result: unknown;
     try {
       result = this.callOnMessage(message);

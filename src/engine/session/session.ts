@@ -1,5 +1,6 @@
 import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
 import type { WebSocketCloseError } from '../../core/errors.js';
+import type { Message } from '../../core/message.js';
 import type { ResolvedOptions } from '../options.js';
 import type { EngineReadMutex } from '../read-mutex.js';
 import type { CloseMessage, WebSocketClient } from '../types.js';
@@ -133,8 +134,8 @@ export class Session implements SessionContext, SessionEvents {
     this.host.sessionEnding(this);
   }
 
-  messageArrived(): void {
-    this.keepalive?.messageArrived();
+  messageArrived(message: Message): boolean {
+    return this.keepalive?.messageArrived(message) === true;
   }
 
   reportError(error: unknown): void {
