@@ -17,9 +17,8 @@ import type { RequestCallOptions, ResolvedOptions, WebSocketEngineOptions } from
 import { EngineReadMutex } from './read-mutex.js';
 import { resolveOptions } from './resolve-options.js';
 import { Run, type RunHost } from './run.js';
-import { sessionClient } from './send/client.js';
-import { MessageStream } from './send/message-stream.js';
-import { checkRequestOptions, PendingRequests } from './send/requests.js';
+import { Messaging } from './send/messaging.js';
+import { checkRequestOptions } from './send/requests.js';
 import type { Session } from './session/session.js';
 import { Attr, SpanName, type TelemetryAttributes } from './telemetry.js';
 import type { EngineExit, ReadMutex, WebSocketClient } from './types.js';
@@ -50,24 +49,26 @@ export class WebSocketEngine implements RunHost {
   readonly mutex: EngineReadMutex;
   /** @internal The options, resolved. */
   readonly options: ResolvedOptions;
-  /** @internal The callbacks sessions call: the user's, with replies to requests taken out. */
-  readonly client: WebSocketClient;
   /** The current run, or the last one once it is over. */
   private run: Run | undefined;
-  /** Requests waiting for replies (with `requests` on), made by the first `request()`. */
-  private requests: PendingRequests<Session> | undefined;
-  /** The messages of an engine without `onMessage`, for {@link messages}. */
-  private readonly stream: MessageStream | undefined;
+  /** Replies to requests and pulled messages, for an engine that has them. */
+  private readonly messaging: Messaging | undefined;
 
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
     const resolved = resolveOptions(options);
     const { adapter, telemetry, client, requests } = resolved;
     // With telemetry the engine drives (and callbacks get) the instrumented adapter.
-    this.options = telemetry ? Object.freeze({ ...resolved, adapter: telemetry.instrument(adapter) }) : resolved;
+    this.options = telemetry
+      ? Object.freeze({ ...resolved, adapter: telemetry.instrument(adapter) })
+      : resolved;
     this.mutex = new EngineReadMutex();
-    this.stream = typeof client.onMessage === 'function' ? undefined : new MessageStream();
-    this.client = sessionClient(client, requests && { takeReply: (m) => this.takeReply(m) }, this.stream);
+    this.messaging = Messaging.for(this.options);
+  }
+
+  /** @internal The callbacks the sessions call: the user's, with replies to requests taken out. */
+  get client(): WebSocketClient {
+    return this.messaging?.client ?? this.options.client;
   }
 
   /** @internal The adapter as the reader uses it and callbacks see it (`conn`). */
@@ -177,8 +178,7 @@ export class WebSocketEngine implements RunHost {
       );
     }
     const { id, timeoutMs, signal } = checkRequestOptions(options, requests.timeoutMs);
-    this.requests ??= new PendingRequests(requests, this.options.clock);
-    const pending = this.requests.open(id, timeoutMs, signal);
+    const pending = this.messaging!.pendingRequests().open(id, timeoutMs, signal);
     this.sendOn(data, { signal }, 'request').then(
       (session) => pending.written(session, session.isEnding),
       (error: unknown) => pending.failed(error),
@@ -194,28 +194,24 @@ export class WebSocketEngine implements RunHost {
    */
   messages(options: CallOptions = {}): AsyncIterableIterator<Message> {
     checkCallOptions(options, 'messages');
-    if (this.stream === undefined) {
+    const stream = this.messaging?.stream;
+    if (stream === undefined) {
       throw new InvalidOptionsError(
         ['client.onMessage: messages() is for an engine created without onMessage; use one or the other'],
         'messages()',
       );
     }
-    return this.stream.iterate(options.signal);
+    return stream.iterate(options.signal);
   }
 
   /** @internal Run host: a session started to end; requests written on it fail now. */
   sessionEnding(session: Session): void {
-    this.requests?.sessionEnded(session);
-    this.stream?.releaseAll();
+    this.messaging?.sessionEnding(session);
   }
 
   /** @internal Run host: the run is over. */
   runEnded(_run: Run, exit: EngineExit): void {
-    this.stream?.end(exit);
-  }
-
-  private takeReply(message: Message): boolean {
-    return this.requests?.take(message) === true;
+    this.messaging?.runEnded(exit);
   }
 
   private sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {
@@ -237,7 +233,7 @@ export class WebSocketEngine implements RunHost {
   private async doStart(signal: AbortSignal | undefined): Promise<void> {
     const run = new Run(this);
     this.run = run;
-    this.stream?.reopen();
+    this.messaging?.runStarting();
     let session: Awaited<ReturnType<Run['openFirst']>>;
     try {
       session = await run.openFirst(signal);
