@@ -36,13 +36,15 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  * and keeps the underlying error as `cause`.
  */
 export class WscEngineError extends Error {
+  // Each class names itself with a literal: a minifier renames classes, so
+  // `new.target.name` would read `be` or `C` in a browser bundle.
+  override name = 'WscEngineError';
   /** Stable identifier: an {@link ErrorCode}, or a close status code for {@link WebSocketCloseError}. */
   readonly code: ErrorCode | number;
 
   constructor(code: ErrorCode | number, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.name = new.target.name;
   }
 }
 
@@ -59,6 +61,7 @@ export class WscEngineError extends Error {
  * ```
  */
 export class WebSocketCloseError extends WscEngineError {
+  override name = 'WebSocketCloseError';
   /** The close status code received (or 1005 / 1006 as above). */
   declare readonly code: number;
   /** The close reason, `''` if none. */
@@ -75,6 +78,7 @@ export class WebSocketCloseError extends WscEngineError {
  * `close()` on a closed connection rejects with it.
  */
 export class ConnectionClosedError extends WscEngineError {
+  override name = 'ConnectionClosedError';
   declare readonly code: typeof ErrorCode.ConnectionClosed;
 
   constructor(
@@ -96,6 +100,7 @@ export class ConnectionClosedError extends WscEngineError {
  * ```
  */
 export class HandshakeError extends WscEngineError {
+  override name = 'HandshakeError';
   declare readonly code: typeof ErrorCode.Handshake;
   /** HTTP status of the answer (e.g. 401, 404, 503); `0` where the library hides it. */
   readonly status: number;
@@ -135,6 +140,7 @@ export class HandshakeError extends WscEngineError {
 
 /** The connection could not be established (refused, unreachable, DNS, TLS); `cause` says why. */
 export class DialError extends WscEngineError {
+  override name = 'DialError';
   declare readonly code: typeof ErrorCode.Dial;
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.Dial, message, options);
@@ -157,6 +163,7 @@ export type InvalidArgumentCode =
  * to fix it; nothing was sent.
  */
 export class InvalidArgumentError extends WscEngineError {
+  override name = 'InvalidArgumentError';
   declare readonly code: InvalidArgumentCode;
   constructor(code: InvalidArgumentCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
@@ -168,6 +175,7 @@ export class InvalidArgumentError extends WscEngineError {
  * Raised instead of a silent no-op.
  */
 export class UnsupportedOperationError extends WscEngineError {
+  override name = 'UnsupportedOperationError';
   declare readonly code: typeof ErrorCode.Unsupported;
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.Unsupported, message, options);
@@ -176,6 +184,7 @@ export class UnsupportedOperationError extends WscEngineError {
 
 /** A constructor got bad options. `issues` lists every problem found, not just the first. */
 export class InvalidOptionsError extends WscEngineError {
+  override name = 'InvalidOptionsError';
   declare readonly code: typeof ErrorCode.InvalidOptions;
   /** One line per problem, each naming the option and what is expected. */
   readonly issues: string[];
@@ -191,6 +200,7 @@ export class InvalidOptionsError extends WscEngineError {
  * says why: `engine failed to start: connect ECONNREFUSED 127.0.0.1:1`.
  */
 export class EngineStartError extends WscEngineError {
+  override name = 'EngineStartError';
   declare readonly code: typeof ErrorCode.EngineStart;
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.EngineStart, withCause(message, options), options);
@@ -202,6 +212,7 @@ export class EngineStartError extends WscEngineError {
  * which, and the message ends with the cause's message as for {@link EngineStartError}.
  */
 export class EngineStopError extends WscEngineError {
+  override name = 'EngineStopError';
   declare readonly code: typeof ErrorCode.EngineStop;
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.EngineStop, withCause(message, options), options);
@@ -210,6 +221,7 @@ export class EngineStopError extends WscEngineError {
 
 /** An engine method was called in a state that does not allow it (e.g. `start()` while started). */
 export class EngineStateError extends WscEngineError {
+  override name = 'EngineStateError';
   declare readonly code: typeof ErrorCode.EngineState;
   constructor(message: string) {
     super(ErrorCode.EngineState, message);
@@ -222,6 +234,7 @@ export class EngineStateError extends WscEngineError {
  * `cause` is what it threw.
  */
 export class CallbackError extends WscEngineError {
+  override name = 'CallbackError';
   declare readonly code: typeof ErrorCode.Callback;
   /** The callback that failed, e.g. `'onMessage'`. */
   readonly callback: string;
@@ -238,6 +251,7 @@ export class CallbackError extends WscEngineError {
  * so it can be kept or sent again.
  */
 export class SendError extends WscEngineError {
+  override name = 'SendError';
   declare readonly code:
     | typeof ErrorCode.OutboxFull
     | typeof ErrorCode.SendExpired
@@ -261,6 +275,7 @@ export class SendError extends WscEngineError {
  * across a reconnect). `id` is the request's id.
  */
 export class RequestError extends WscEngineError {
+  override name = 'RequestError';
   declare readonly code: typeof ErrorCode.RequestTimeout | typeof ErrorCode.RequestClosed;
   /** The id the reply was matched on. */
   readonly id: string;
