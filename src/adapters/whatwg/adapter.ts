@@ -14,7 +14,7 @@ import type { WhatwgErrorEventLike, WhatwgWebSocketLike } from './types.js';
 
 const PING_UNSUPPORTED =
   'ping is not possible with the WHATWG WebSocket API (it answers server pings but cannot send one): ' +
-  'disable the engine keepalive for this adapter and use an application-level heartbeat message, ' +
+  "give the engine's keepalive an application-level heartbeat (keepalive.heartbeat { message, isReply }), " +
   'or use a ping-capable adapter such as WsAdapter (wscengine/adapters/ws) on Node';
 
 /**
@@ -22,13 +22,16 @@ const PING_UNSUPPORTED =
  * global, or undici's on Node 20. Imports nothing Node-specific.
  *
  * Where the WHATWG API falls short of the adapter contract it fails clearly instead:
- * - `ping()` rejects with `UnsupportedOperationError` (the API cannot send pings).
+ * - `ping()` rejects with `UnsupportedOperationError` (the API cannot send pings); the
+ *   engine's keepalive sends `keepalive.heartbeat` instead.
  * - `dial()` resolves with status 101 and `headers: {}`, and rejects with `DialError`
  *   for both a refused connection and a non-101 answer (the API does not tell them apart).
  * - The socket cannot be paused: a full inbound queue fails the connection (see
  *   `inboundOverflow`).
  * - Close codes 1001-1014 go out as 1000 with the given reason (WHATWG `close()` throws
  *   for them); locally the close still reports the caller's code.
+ * - A close code a runtime invents for a dropped connection (Deno's 0, anything outside
+ *   1000-4999) is reported as 1006, as the contract says.
  * - `write()` resolves once the message is queued in the runtime's send buffer; see
  *   {@link WhatwgWebSocketAdapter.bufferedAmount}.
  *

@@ -124,7 +124,8 @@ export class WhatwgConnection {
 
   private readonly handleClose = (event: WhatwgCloseEventLike): void => {
     const cause = this.lastError;
-    this.queue.end(new WebSocketCloseError(event.code, event.reason, cause === undefined ? {} : { cause }));
+    const code = closeCodeOf(event.code);
+    this.queue.end(new WebSocketCloseError(code, event.reason, cause === undefined ? {} : { cause }));
     this.onEnd(this);
     this.detach();
   };
@@ -147,6 +148,17 @@ function sendClose(ws: WhatwgWebSocketLike, code: number, reason: string): void 
       // Nothing left to try; detach() still drops the socket.
     }
   }
+}
+
+/**
+ * The close code the contract reports for a `close` event. A code from a close frame is
+ * 1000-4999 (1005 when the frame had none); anything else is a runtime's own word for a
+ * connection lost without a close frame (Deno says 0), which the contract calls 1006.
+ */
+function closeCodeOf(code: unknown): number {
+  return typeof code === 'number' && Number.isInteger(code) && code >= 1000 && code <= 4999
+    ? code
+    : StatusCode.AbnormalClosure;
 }
 
 function toMessage(data: unknown): Message | undefined {

@@ -12,7 +12,11 @@ export interface WhatwgMessageEventLike {
 
 /** The fields of a `CloseEvent` the adapter reads. */
 export interface WhatwgCloseEventLike {
-  /** Close code as the runtime reports it (1005 without a code, 1006 without a close frame). */
+  /**
+   * Close code as the runtime reports it: 1005 without a code, 1006 without a close frame
+   * (some runtimes say otherwise, e.g. Deno's 0; the adapter reads any code outside
+   * 1000-4999 as 1006).
+   */
   readonly code: number;
   /** Close reason, `''` if none. */
   readonly reason: string;
