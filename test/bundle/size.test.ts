@@ -1,0 +1,72 @@
+// What a browser application pays for the engine: `wscengine` + `wscengine/adapters/whatwg`,
+// from the package as installed (its exports map and dist/esm), bundled by esbuild,
+// minified, for the browser. Budgets: engine + adapter <= 8 KiB gzipped, the adapter alone
+// <= 4 KiB; neither pulls in a Node built-in, `ws` or OpenTelemetry. Issue "Browser-grade",
+// item 1. The figures are logged; bench/README.md ("Bundle size") sets them beside peers'.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { type BundleFigures, biggestInputs, bundle, bytes } from './measure.js';
+import { packageSnapshot } from './package.js';
+
+const ENGINE_AND_ADAPTER = `
+import { WebSocketEngine } from 'wscengine';
+import { WhatwgWebSocketAdapter } from 'wscengine/adapters/whatwg';
+export { WebSocketEngine, WhatwgWebSocketAdapter };
+`;
+const ADAPTER_ALONE = `export { WhatwgWebSocketAdapter } from 'wscengine/adapters/whatwg';`;
+
+const KIB = 1024;
+
+// Both budgets are missed today (engine + adapter 17.3 KiB, the adapter alone 5.6 KiB; the
+// biggest inputs are in bench/README.md, "Bundle size"). The tests run, log their figures
+// and fail as TODOs, so `npm test` stays green while the engine is slimmed; drop `todo`
+// once a budget holds.
+const OVER_BUDGET = 'over budget: see bench/README.md, "Bundle size"';
+
+function report(figures: BundleFigures, budget: number): string {
+  return `${bytes(figures.minified)} minified, ${bytes(figures.gzipped)} gzipped (budget ${bytes(budget)})`;
+}
+
+function assertWithin(figures: BundleFigures, budget: number, what: string): void {
+  assert.ok(
+    figures.gzipped <= budget,
+    `${what} is ${report(figures, budget)}; biggest inputs:\n  ${biggestInputs(figures.metafile).join('\n  ')}`,
+  );
+}
+
+describe('bundle size for browsers (esbuild, minified, gzipped)', () => {
+  let engine: BundleFigures;
+  let adapter: BundleFigures;
+
+  before(async () => {
+    const { root } = await packageSnapshot();
+    [engine, adapter] = await Promise.all([bundle(ENGINE_AND_ADAPTER, root), bundle(ADAPTER_ALONE, root)]);
+  });
+
+  it('engine + WHATWG adapter weigh at most 8 KiB gzipped', { todo: OVER_BUDGET }, (t) => {
+    t.diagnostic(`engine + WHATWG adapter: ${report(engine, 8 * KIB)}`);
+    t.diagnostic(`biggest inputs: ${biggestInputs(engine.metafile, 6).join(', ')}`);
+    assertWithin(engine, 8 * KIB, 'engine + WHATWG adapter');
+  });
+
+  it('the WHATWG adapter alone weighs at most 4 KiB gzipped', { todo: OVER_BUDGET }, (t) => {
+    t.diagnostic(`WHATWG adapter alone: ${report(adapter, 4 * KIB)}`);
+    assertWithin(adapter, 4 * KIB, 'the WHATWG adapter');
+  });
+
+  it('neither bundle imports a Node built-in, ws or OpenTelemetry', () => {
+    for (const figures of [engine, adapter]) {
+      assert.deepEqual(figures.forbidden, []);
+      const inputs = Object.keys(figures.metafile.inputs);
+      assert.deepEqual(
+        inputs.filter((path) => /node_modules\/(ws|@opentelemetry)\//.test(path)),
+        [],
+      );
+      assert.deepEqual(
+        inputs.filter((path) => /\/dist\/esm\/(otel|adapters\/ws|testing|cli)\//.test(path)),
+        [],
+      );
+      assert.doesNotMatch(figures.text, /["']node:|\bBuffer\b|opentelemetry/);
+    }
+  });
+});
