@@ -57,7 +57,7 @@ export class WebSocketEngine implements RunHost {
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
     const resolved = resolveOptions(options);
-    const { adapter, telemetry, client, requests } = resolved;
+    const { adapter, telemetry } = resolved;
     // With telemetry the engine drives (and callbacks get) the instrumented adapter.
     this.options = telemetry
       ? Object.freeze({ ...resolved, adapter: telemetry.instrument(adapter) })

@@ -7,7 +7,6 @@ import { schedule } from './clock.js';
 import type { EngineUrl } from './options.js';
 import type { RunContext } from './run-context.js';
 import { Session } from './session/session.js';
-import { newSessionId } from './session-id.js';
 import { Attr, SpanName } from './telemetry.js';
 
 /**
@@ -41,7 +40,7 @@ export async function openSession(
     const response = await ctx.conn.dial(target, { signal: controller.signal });
     dialled = true;
     controller.signal.throwIfAborted();
-    const session = new Session(ctx, newSessionId());
+    const session = new Session(ctx);
     await raceAbort(callOnOpen(ctx, session, response, restarting, controller.signal), controller.signal);
     return session;
   } catch (error) {

@@ -196,7 +196,6 @@ function resolveKeepalive(input: KeepaliveOptions | undefined, issues: Issues): 
   return Object.freeze(heartbeat === undefined ? resolved : { ...resolved, heartbeat });
 }
 
-
 function resolveHeartbeat(input: unknown, issues: Issues): HeartbeatOptions | undefined {
   if (input === undefined) return undefined;
   if (input === null || typeof input !== 'object') {

@@ -48,8 +48,7 @@ export class Run implements RunContext {
   /** Created when something waits on a stop (a dial, a backoff); dropped while connected. */
   private stopController: AbortController | undefined;
   /** How the run ended, once it did; and who waits for it. */
-  private exit: EngineExit | undefined;
-  private exitWaiters: ((exit: EngineExit) => void)[] | undefined;
+  private ending: { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } | undefined;
   /** Sends waiting for a ready session (with `outbox` on), made by the first one. */
   private outbox: Outbox<Session> | undefined;
 
@@ -72,11 +71,11 @@ export class Run implements RunContext {
   }
 
   get stopped(): boolean {
-    return this.phase === 'stopping' || (this.phase === 'over' && this.exit?.reason === 'stop');
+    return this.phase === 'stopping' || (this.phase === 'over' && this.ending?.exit?.reason === 'stop');
   }
 
   get exitRequested(): boolean {
-    return this.exit !== undefined || (this.phase !== 'running' && this.phase !== 'starting');
+    return this.ending?.exit !== undefined || (this.phase !== 'running' && this.phase !== 'starting');
   }
 
   requestExit(): void {
@@ -151,11 +150,8 @@ export class Run implements RunContext {
 
   /** Resolves with how the run ended, once it is over (no socket, timer or listener left). */
   closed(): Promise<EngineExit> {
-    if (this.phase === 'over') return Promise.resolve(this.exit!);
-    return new Promise<EngineExit>((resolve) => {
-      this.exitWaiters ??= [];
-      this.exitWaiters.push(resolve);
-    });
+    if (this.phase === 'over') return Promise.resolve(this.ending!.exit!);
+    return new Promise<EngineExit>((resolve) => this.endRecord().waiters.push(resolve));
   }
 
   /** Session host: a session started to end. */
@@ -174,6 +170,12 @@ export class Run implements RunContext {
     const stopped = this.phase === 'stopping';
     this.phase = 'exiting';
     return this.end(stopped ? { reason: 'stop' } : { reason: 'error', error });
+  }
+
+  /** How the run ended and who waits for it: made by the end, or by the first to wait. */
+  private endRecord(): { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } {
+    this.ending ??= { exit: undefined, waiters: [] };
+    return this.ending;
   }
 
   /** Writes what waited in the outbox, in order, while `session` stays the ready one. */
@@ -243,8 +245,9 @@ export class Run implements RunContext {
 
   /** The run is over: what waits in the outbox is rejected, `onExit` runs, then waiters hear of it. */
   private async end(exit: EngineExit): Promise<void> {
-    if (this.exit !== undefined) return;
-    this.exit = exit;
+    const ending = this.endRecord();
+    if (ending.exit !== undefined) return;
+    ending.exit = exit;
     this.session = undefined;
     this.stopController = undefined;
     this.outbox?.abortAll(`the engine ended (${exit.reason})`);
@@ -257,8 +260,7 @@ export class Run implements RunContext {
     );
     this.phase = 'over';
     this.host.runEnded(this, exit);
-    for (const resolve of this.exitWaiters ?? []) resolve(exit);
-    this.exitWaiters = undefined;
+    for (const resolve of ending.waiters.splice(0)) resolve(exit);
   }
 }
 

@@ -3,6 +3,7 @@ import type { WebSocketCloseError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import type { ResolvedOptions } from '../options.js';
 import type { EngineReadMutex } from '../read-mutex.js';
+import { newSessionId } from '../session-id.js';
 import type { CloseMessage, WebSocketClient } from '../types.js';
 import { Keepalive } from './keepalive.js';
 import type { EndKind, SessionContext, SessionEvents } from './parts.js';
@@ -63,13 +64,19 @@ export class Session implements SessionContext, SessionEvents {
   /** `restart` and `exit` as handed to callbacks: made when one first needs them. */
   private controls: { restart(): void; exit(): void } | undefined;
 
-  constructor(
-    private readonly host: SessionHost,
-    readonly id: string,
-  ) {
+  /** Made when first asked for (callbacks, spans, `engine.sessionId`): see {@link id}. */
+  private uuid: string | undefined;
+
+  constructor(private readonly host: SessionHost) {
     this.openedAt = host.options.clock.now();
     this.reader = new Reader(this);
     this.keepalive = host.options.keepalive && new Keepalive(this);
+  }
+
+  /** A UUID of this session (one connection), the same every time it is asked for. */
+  get id(): string {
+    this.uuid ??= newSessionId();
+    return this.uuid;
   }
 
   /** Closes this session and reconnects (handed to callbacks, who may destructure it). */
