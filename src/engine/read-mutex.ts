@@ -26,16 +26,15 @@ interface UserWaiter {
  * @internal
  */
 export class EngineReadMutex implements ReadMutex {
-  private locked = false;
-  /** The reader holds the lock for a blocking `read()`. */
-  private readerReading: MutexReader | undefined;
+  /** Who holds the lock: a user, or the reader for a blocking `read()`; `undefined` when free. */
+  private holder: 'user' | MutexReader | undefined;
   /** The reader waits for the lock to be free. */
   private readerWaiting: MutexReader | undefined;
   /** Users waiting for the lock, and shutdowns waiting for it to be free: made on first contention. */
   private waiting: { users: UserWaiter[]; free: (() => void)[] } | undefined;
 
   get isLocked(): boolean {
-    return this.locked;
+    return this.holder !== undefined;
   }
 
   lock(options?: CallOptions): Promise<() => void> {
@@ -46,8 +45,8 @@ export class EngineReadMutex implements ReadMutex {
     }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.locked) {
-      this.locked = true;
+    if (this.holder === undefined) {
+      this.holder = 'user';
       return Promise.resolve(this.releaser());
     }
     return new Promise<() => void>((resolve, reject) => {
@@ -64,7 +63,7 @@ export class EngineReadMutex implements ReadMutex {
         reject(reason);
       });
       this.queues().users.push(waiter);
-      this.readerReading?.interrupt();
+      if (this.holder !== 'user') this.holder?.interrupt();
     });
   }
 
@@ -85,13 +84,11 @@ export class EngineReadMutex implements ReadMutex {
 
   /** Reader side: takes the (free) lock for a blocking read until {@link endRead}. */
   startRead(reader: MutexReader): void {
-    this.locked = true;
-    this.readerReading = reader;
+    this.holder = reader;
   }
 
   /** Reader side: the blocking read is over; the lock goes to a waiting user, else is free. */
   endRead(): void {
-    this.readerReading = undefined;
     this.unlock();
   }
 
@@ -102,7 +99,7 @@ export class EngineReadMutex implements ReadMutex {
 
   /** Resolves once nobody holds the lock (a session's shutdown waits for a user's lock). */
   whenFree(): Promise<void> {
-    if (!this.locked) return Promise.resolve();
+    if (this.holder === undefined) return Promise.resolve();
     return new Promise<void>((resolve) => this.queues().free.push(resolve));
   }
 
@@ -112,7 +109,7 @@ export class EngineReadMutex implements ReadMutex {
       if (released) return;
       released = true;
       this.unlock();
-      if (this.locked) return;
+      if (this.holder !== undefined) return;
       const reader = this.readerWaiting;
       this.readerWaiting = undefined;
       reader?.wake();
@@ -122,10 +119,11 @@ export class EngineReadMutex implements ReadMutex {
   private unlock(): void {
     const user = this.waiting?.users.shift();
     if (user !== undefined) {
+      this.holder = 'user';
       user.grant(this.releaser());
       return;
     }
-    this.locked = false;
+    this.holder = undefined;
     if (this.waiting === undefined || this.waiting.free.length === 0) return;
     for (const resolve of this.waiting.free.splice(0)) resolve();
   }
