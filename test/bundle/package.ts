@@ -39,7 +39,7 @@ async function build(): Promise<PackageSnapshot> {
   const root = join(CACHE, await sourceHash());
   const snapshot = { root, dir: join(root, 'node_modules', 'wscengine') } as PackageSnapshot;
   snapshot.esm = join(snapshot.dir, 'dist', 'esm');
-  if (existsSync(join(snapshot.esm, 'index.js'))) return snapshot;
+  if (existsSync(join(root, 'package.json'))) return snapshot;
   const work = `${root}.${process.pid}.${Date.now()}`;
   const dir = join(work, 'node_modules', 'wscengine');
   await mkdir(dir, { recursive: true });
@@ -55,6 +55,10 @@ async function build(): Promise<PackageSnapshot> {
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   await cp(join(ROOT, 'package.json'), join(dir, 'package.json'));
   await cp(join(ROOT, 'LICENSE'), join(dir, 'LICENSE')).catch(() => {});
+  // A package of its own, without a name: otherwise `import 'wscengine'` from here would
+  // self-reference the checkout (the nearest package.json up the tree is this repository's,
+  // named wscengine) and resolve to its dist/, whatever that holds, not to this snapshot.
+  await writeFile(join(work, 'package.json'), `${JSON.stringify({ private: true, type: 'module' })}\n`);
   // Another test process may have built the same sources meanwhile: the first rename wins.
   await rename(work, root).catch(() => rm(work, { recursive: true, force: true }));
   await prune(root);
@@ -62,7 +66,8 @@ async function build(): Promise<PackageSnapshot> {
 }
 
 async function sourceHash(): Promise<string> {
-  const hash = createHash('sha256');
+  // The layout's version: a snapshot of another layout is never taken for this one.
+  const hash = createHash('sha256').update('layout 2\0');
   const files = [...INPUTS, ...(await filesUnder(join(ROOT, 'src')))];
   for (const file of files) {
     hash.update(`${relative(ROOT, join(ROOT, file))}\0`);

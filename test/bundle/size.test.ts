@@ -54,6 +54,19 @@ describe('bundle size for browsers (esbuild, minified, gzipped)', () => {
     assertWithin(adapter, 4 * KIB, 'the WHATWG adapter');
   });
 
+  it('bundles the package as installed (node_modules/wscengine), not the checkout', () => {
+    for (const figures of [engine, adapter]) {
+      const inputs = Object.keys(figures.metafile.inputs).filter((path) => path !== '<stdin>');
+      assert.ok(inputs.length > 0);
+      assert.deepEqual(
+        inputs.filter(
+          (path) => !path.includes('node_modules/wscengine/dist/esm/') && !path.endsWith('entry.js'),
+        ),
+        [],
+      );
+    }
+  });
+
   it('neither bundle imports a Node built-in, ws or OpenTelemetry', () => {
     for (const figures of [engine, adapter]) {
       assert.deepEqual(figures.forbidden, []);
