@@ -3,7 +3,7 @@
 // retry count), then stops cleanly and the process exits by itself.
 import { WsAdapter } from '../src/adapters/ws/index.js';
 import { MessageType, WebSocketEngine } from '../src/index.js';
-import { startEchoServer } from '../src/testing/index.js';
+import { startEchoServer } from '../src/testing/node/index.js';
 
 const t0 = Date.now();
 const log = (what: string) => console.log(`${String(Date.now() - t0).padStart(5)} ms  ${what}`);

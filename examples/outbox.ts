@@ -3,7 +3,7 @@
 // what cannot wait is rejected with its payload. Run: node --import tsx examples/outbox.ts
 import { WsAdapter } from '../src/adapters/ws/index.js';
 import { SendError, WebSocketEngine } from '../src/index.js';
-import { startEchoServer } from '../src/testing/index.js';
+import { startEchoServer } from '../src/testing/node/index.js';
 
 let server = await startEchoServer();
 const port = server.port;

@@ -3,7 +3,7 @@
 // Run: node --import tsx examples/pull-messages.ts
 import { WsAdapter } from '../src/adapters/ws/index.js';
 import { WebSocketEngine } from '../src/index.js';
-import { startEchoServer } from '../src/testing/index.js';
+import { startEchoServer } from '../src/testing/node/index.js';
 
 const server = await startEchoServer();
 const engine = new WebSocketEngine({ url: server.url, adapter: new WsAdapter(), client: {}, readers: 2 });

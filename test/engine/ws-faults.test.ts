@@ -9,7 +9,7 @@ import { WsAdapter } from '../../src/adapters/ws/index.js';
 import { WebSocketEngine } from '../../src/engine/index.js';
 import { InvalidArgumentError, MessageType } from '../../src/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
-import { startWsPeer } from '../../src/testing/ws-peer.js';
+import { startWsPeer } from '../../src/testing/node/ws-peer.js';
 import { until } from './helpers.js';
 
 /** Resource types that outlive a test when something leaks (sockets, timers). */

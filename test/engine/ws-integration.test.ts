@@ -4,8 +4,8 @@ import { WsAdapter } from '../../src/adapters/ws/index.js';
 import { WebSocketEngine, type WebSocketEngineOptions } from '../../src/engine/index.js';
 import { EngineStartError, HandshakeError, MessageType } from '../../src/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
+import { startWsPeer } from '../../src/testing/node/ws-peer.js';
 import type { ConformancePeer } from '../../src/testing/peer.js';
-import { startWsPeer } from '../../src/testing/ws-peer.js';
 
 let peer: ConformancePeer;
 before(async () => {

@@ -12,7 +12,8 @@ import {
   type OnReadErrorArgs,
   WebSocketEngine,
 } from '../../src/index.js';
-import { type ConformancePeer, type PeerConnection, startWsPeer } from '../../src/testing/index.js';
+import type { ConformancePeer, PeerConnection } from '../../src/testing/index.js';
+import { startWsPeer } from '../../src/testing/node/index.js';
 
 describe('engine over WhatwgWebSocketAdapter (undici) and a real server', { timeout: 30_000 }, () => {
   let peer: ConformancePeer;

@@ -20,8 +20,10 @@ const subpaths: Record<string, string[]> = {
     'WebSocketConnectionAdapterMock',
     'WebSocketClientMock',
     'createInMemoryPair',
-    'startEchoServer',
+    'FakeClock',
+    'describeAdapterConformance',
   ],
+  'wscengine/testing/node': ['startEchoServer', 'startWsPeer', 'startFaultProxy'],
   [OTEL]: ['openTelemetry', 'SpanName', 'Attr', 'MetricName', 'redactUrl'],
 };
 const withoutOtel = Object.keys(subpaths).filter((specifier) => specifier !== OTEL);

@@ -10,7 +10,7 @@ import {
   flood,
   floodIndex,
 } from '../../src/testing/conformance/index.js';
-import { startWsPeer } from '../../src/testing/ws-peer.js';
+import { startWsPeer } from '../../src/testing/node/ws-peer.js';
 
 const NO_PING = 'the WHATWG API cannot send pings';
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { WsAdapter } from '../../src/adapters/ws/index.js';
 import { describeAdapterConformance } from '../../src/testing/conformance/index.js';
-import { startWsPeer } from '../../src/testing/ws-peer.js';
+import { startWsPeer } from '../../src/testing/node/ws-peer.js';
 
 describeAdapterConformance({
   name: 'WsAdapter',

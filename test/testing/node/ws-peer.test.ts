@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { MessageType } from '../../src/core/message.js';
-import { startWsPeer } from '../../src/testing/ws-peer.js';
+import { MessageType } from '../../../src/core/message.js';
+import { startWsPeer } from '../../../src/testing/node/ws-peer.js';
 
 async function open(url: URL, protocols?: string[], headers?: Record<string, string>): Promise<WebSocket> {
   const ws = new WebSocket(url, protocols, { headers });

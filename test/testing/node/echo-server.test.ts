@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { startEchoServer } from '../../src/testing/echo-server.js';
+import { startEchoServer } from '../../../src/testing/node/echo-server.js';
 
 describe('startEchoServer', () => {
   it('listens on 127.0.0.1 on a free port by default', async () => {

@@ -1,3 +1,5 @@
+import { WebSocketServer } from 'ws';
+
 /** Options of {@link startEchoServer}. */
 export interface EchoServerOptions {
   /** Port to listen on. Default `0`: a free port chosen by the system (read it from `port`). */
@@ -18,8 +20,8 @@ export interface EchoServer {
 
 /**
  * Starts a WebSocket server that sends every message back as it came: text as text,
- * binary as binary. Meant for examples, demos and tests. `ws` is imported lazily so that
- * importing `wscengine/testing` stays browser-safe; the server itself needs Node.
+ * binary as binary. Meant for examples, demos and tests. Node only: it is exported by
+ * `wscengine/testing/node`.
  *
  * @example
  * ```ts
@@ -31,7 +33,6 @@ export interface EchoServer {
  * ```
  */
 export async function startEchoServer(options: EchoServerOptions = {}): Promise<EchoServer> {
-  const { WebSocketServer } = await import('ws');
   const host = options.host ?? '127.0.0.1';
   const wss = new WebSocketServer({ host, port: options.port ?? 0 });
   await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,8 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
-import { type Message, MessageType } from '../core/message.js';
-import type { ConformancePeer, PeerConnection } from './peer.js';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type Message, MessageType } from '../../core/message.js';
+import type { ConformancePeer, PeerConnection } from '../peer.js';
 
 /** Options of {@link startWsPeer}. */
 export interface WsPeerOptions {
@@ -23,8 +23,7 @@ type HandshakePlan =
  * Starts a {@link ConformancePeer} on a real `ws` server bound to 127.0.0.1, port 0. The
  * conformance suite and adapter tests dial it; it answers pings by hand (so tests can turn
  * that off), can refuse or stall the next handshake, and closes every socket on `close()`.
- * `ws` and `node:http` are imported lazily so that importing `wscengine/testing` stays
- * browser-safe.
+ * Node only: it is exported by `wscengine/testing/node`.
  *
  * @example
  * ```ts
@@ -36,10 +35,6 @@ type HandshakePlan =
  * ```
  */
 export async function startWsPeer(options: WsPeerOptions = {}): Promise<ConformancePeer> {
-  const [{ createServer, STATUS_CODES }, { WebSocketServer }] = await Promise.all([
-    import('node:http'),
-    import('ws'),
-  ]);
   const server = createServer((_req, res) => res.writeHead(426).end('WebSocket upgrade required'));
   const wss = new WebSocketServer({
     noServer: true,
