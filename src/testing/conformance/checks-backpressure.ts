@@ -39,7 +39,7 @@ export interface FloodResult {
 /**
  * Sends flood messages while nobody reads, until the peer's own backlog grows (the adapter
  * paused the socket; ignored with `untilClosed`), the connection closes, or
- * {@link FLOOD_LIMIT_BYTES} went out. Exported for declared exceptions of `read.backpressure`
+ * 64 MiB (`FLOOD_LIMIT_BYTES`) went out. Exported for declared exceptions of `read.backpressure`
  * (an adapter that cannot pause and fails the connection instead).
  */
 export async function flood(
