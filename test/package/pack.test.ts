@@ -1,6 +1,8 @@
 // The published tarball, installed in an empty project, must load every subpath with both
-// `import` and `require`, with types resolvable by TypeScript. Runs against dist/ (npm test
-// builds first), the way a user gets the package. `@opentelemetry/api` is an optional peer
+// `import` and `require`, with types resolvable by TypeScript. Packed from this checkout's
+// dist/ (npm test builds first; --ignore-scripts, so that `prepack` does not rebuild dist/
+// under the tests running beside this one); fresh-clone.test.ts checks that a fresh clone
+// packs a complete dist/ by itself. `@opentelemetry/api` is an optional peer
 // dependency: everything but `wscengine/otel` must work without it, so the consumer project
 // first has it not installed, then installed.
 import assert from 'node:assert/strict';
@@ -29,13 +31,22 @@ const subpaths: Record<string, string[]> = {
 const withoutOtel = Object.keys(subpaths).filter((specifier) => specifier !== OTEL);
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+/** The JSON `npm ... --json` printed after whatever its lifecycle scripts printed. */
+const lastJson = (output: string) => JSON.parse(output.slice(output.search(/^[[{]\s*$/m)));
+
+interface PackedFile {
+  path: string;
+  mode: number;
+}
 
 describe('npm pack', { timeout: 240_000 }, () => {
   let project = '';
+  let manifest: { files: PackedFile[] } = { files: [] };
   before(() => {
     project = mkdtempSync(join(tmpdir(), 'wscengine-pack-'));
-    const packed = npm(['pack', '--pack-destination', project, '--json'], root);
-    const tarball = join(project, JSON.parse(packed)[0].filename);
+    const packed = lastJson(npm(['pack', '--ignore-scripts', '--pack-destination', project, '--json'], root));
+    manifest = packed[0];
+    const tarball = join(project, packed[0].filename);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
     npm(['install', tarball, '--ignore-scripts'], project);
   });
@@ -82,19 +93,17 @@ describe('npm pack', { timeout: 240_000 }, () => {
   }
 
   it('installs the wscengine command (bin), executable, ES modules only', () => {
-    const manifest = JSON.parse(npm(['pack', '--dry-run', '--json'], root))[0];
-    const bin = manifest.files.find((f: { path: string }) => f.path === 'dist/esm/cli/main.js');
+    const bin = manifest.files.find((f) => f.path === 'dist/esm/cli/main.js');
     assert.ok(bin, 'dist/esm/cli/main.js is in the tarball');
     assert.equal(bin.mode & 0o111, 0o111, 'and executable');
-    assert.ok(!manifest.files.some((f: { path: string }) => f.path.startsWith('dist/cjs/cli/')));
+    assert.ok(!manifest.files.some((f) => f.path.startsWith('dist/cjs/cli/')));
     const installed = join(project, 'node_modules', '.bin', 'wscengine');
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     assert.equal(execFileSync(installed, ['--version'], { encoding: 'utf8' }), `${version}\n`);
   });
 
   it('ships only dist, src, docs, README and package.json', () => {
-    const manifest = JSON.parse(npm(['pack', '--dry-run', '--json'], root))[0];
-    const files: string[] = manifest.files.map((f: { path: string }) => f.path);
+    const files: string[] = manifest.files.map((f) => f.path);
     for (const file of files)
       assert.match(file, /^(dist\/|src\/|docs\/|README\.md$|package\.json$|LICENSE$)/);
     assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('bench/')));
