@@ -125,6 +125,8 @@ class Pump {
   private timer: NodeJS.Timeout | undefined;
   private waitingDrain = false;
   private stopped = false;
+  /** The source ended (FIN): end the other side once nothing is held. */
+  private ended = false;
   /** Only on the server-to-client pump, until the end of the handshake answer. */
   private headerTail: Buffer | undefined;
 
@@ -137,8 +139,12 @@ class Pump {
     if (serverSide) this.headerTail = Buffer.alloc(0);
     from.on('data', (chunk: Buffer) => this.received(chunk));
     from.on('end', () => {
-      if (!this.link.isCut && !this.stopped) this.to.end();
-      else this.from.destroy();
+      if (this.link.isCut || this.stopped) this.from.destroy();
+      else {
+        // Passed on once what a throttle still holds has gone out.
+        this.ended = true;
+        this.flow();
+      }
     });
     from.on('error', () => {
       // A reset on one side is passed on as a reset, unless the link is cut.
@@ -193,6 +199,7 @@ class Pump {
     }
     if (this.stopped) return;
     if (this.held.length > 0 || this.waitingDrain) this.from.pause();
+    else if (this.ended && !this.to.writableEnded) this.to.end();
     else this.from.resume();
   }
 
@@ -212,7 +219,8 @@ class Pump {
     if (handshakeEnd >= 0) data = data.subarray(0, handshakeEnd);
     const allowed = this.link.allowance(data.length);
     const out = allowed < data.length ? data.subarray(0, allowed) : data;
-    if (out.length > 0 && !this.to.destroyed && !this.to.write(out)) this.waitingDrain = true;
+    const writable = !this.to.destroyed && !this.to.writableEnded;
+    if (out.length > 0 && writable && !this.to.write(out)) this.waitingDrain = true;
     if (allowed < data.length) return;
     if (handshakeEnd >= 0) {
       this.link.handshakeDone();

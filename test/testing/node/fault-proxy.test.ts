@@ -2,7 +2,7 @@
 // the engine. Each fault is checked on live connections and with { next: true }.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WsAdapter } from '../../../src/adapters/ws/index.js';
 import {
@@ -221,6 +221,28 @@ describe('startFaultProxy', { timeout: 30_000 }, () => {
     assert.ok(performance.now() - started >= 300, 'the next connection is');
     await slow.adapter.close(1000);
     await live.adapter.close(1000);
+  });
+
+  it('a throttled link passes on an end (FIN) only after the bytes it still holds', async () => {
+    const data = Buffer.alloc(4 * 1024, 7);
+    const raw = createServer((socket) => socket.end(data));
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    const own = await startFaultProxy({ target: `ws://127.0.0.1:${(raw.address() as AddressInfo).port}/` });
+    try {
+      own.throttle(16 * 1024, { next: true });
+      const socket = connect(own.port, '127.0.0.1');
+      let received = 0;
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      await once(socket, 'end');
+      assert.equal(received, data.length);
+      socket.destroy();
+    } finally {
+      await own.close();
+      raw.close();
+    }
   });
 
   it('closeAfter(bytes) closes live connections after that many bytes, mid-frame: 1006, no partial message', async () => {
