@@ -9,6 +9,8 @@ import { runHeap } from './clients/heap.js';
 import { runIdle } from './clients/idle.js';
 import { runMemory } from './clients/memory.js';
 import { runReconnect } from './clients/reconnect.js';
+import { runRequest } from './clients/request.js';
+import { runSend } from './clients/send.js';
 import { runSlow } from './clients/slow.js';
 import { type Library, loadLibrary } from './lib/wscengine.js';
 
@@ -24,6 +26,8 @@ const runners: Record<string, (lib: Library, params: never) => Promise<unknown>>
   slow: runSlow,
   reconnect: runReconnect,
   idle: runIdle,
+  send: runSend,
+  request: runRequest,
 };
 
 function reply(message: object, code: number): void {

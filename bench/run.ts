@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick | --full] [--only=flood,echo,...] [--sizes=64,65536] [--runs=N] [--profile | --heap]`
+// `npm run bench [-- --quick | --full] [--only=flood,echo,send,request,...] [--sizes=64,65536] [--runs=N] [--profile | --heap]`
 // Builds the child scripts, starts the server child, runs every scenario with each client
 // kind in its own fresh child, prints the tables and writes .tmp/bench/results-<mode>.json.
 import { cpSync, rmSync } from 'node:fs';
@@ -13,9 +13,10 @@ import { environment, formatHeader, formatScenario, formatTargets, writeResults 
 import type { Context, ScenarioResult } from './lib/scenario.js';
 import { echo, flood, memory, slow } from './lib/scenarios.js';
 import { checkFdLimit, idle, reconnect } from './lib/scenarios-conn.js';
+import { requestReply, sendFlood } from './lib/scenarios-send.js';
 import { loadLibrary } from './lib/wscengine.js';
 
-const SCENARIOS = ['flood', 'echo', 'memory', 'slow', 'reconnect', 'idle'] as const;
+const SCENARIOS = ['flood', 'echo', 'send', 'request', 'memory', 'slow', 'reconnect', 'idle'] as const;
 
 function parseArgs(argv: string[]) {
   let mode: Mode = argv.includes('--full')
@@ -122,6 +123,8 @@ async function main(): Promise<number> {
     }
     if (wanted('flood')) scenarios.push(...(await timed('flood', () => flood(ctx, server))));
     if (wanted('echo')) scenarios.push(await timed('echo', () => echo(ctx, server)));
+    if (wanted('send')) scenarios.push(...(await timed('send', () => sendFlood(ctx))));
+    if (wanted('request')) scenarios.push(await timed('request', () => requestReply(ctx)));
     if (wanted('memory')) scenarios.push(await timed('memory', () => memory(ctx, server)));
     if (wanted('slow')) scenarios.push(await timed('slow', () => slow(ctx, server)));
     if (wanted('reconnect')) scenarios.push(await timed('reconnect', () => reconnect(ctx)));

@@ -7,6 +7,10 @@
 //        /stream?size=S&binary=0|1       on the first message, sends frames until the client leaves
 //        /bursts?n=N&size=S&binary=0|1   on every message, sends N frames (the interleaved flood)
 //        /echo                           echoes every data frame
+//        /sink?n=N                       counts data frames without reading them; after every N,
+//                                        sends the count back as a text frame (the send flood)
+//        /requests?pushMs=P              echoes every data frame, and pushes a text frame every P ms
+//                                        from the upgrade on (request/reply)
 //        /idle                           only answers pings and closes
 // IPC out: { event: 'ready', port, readyAt }, { event: 'flood-done', ... }, { event: 'stream-closed', ... }
 // IPC in:  { cmd: 'cpu' } -> { event: 'cpu', usage }; { cmd: 'pings' } -> { event: 'pings', count } (pings received so far)
@@ -17,6 +21,7 @@ import {
   acceptKey,
   type ClientFrame,
   encodeFrame,
+  FrameCounter,
   FrameParser,
   makePayload,
   OP_BINARY,
@@ -103,6 +108,31 @@ function handleFrames(socket: Socket, onData: (frame: ClientFrame) => void) {
   socket.on('data', onChunk);
 }
 
+/**
+ * `/sink`: counts the client's data frames (payloads skipped, never unmasked) and after every
+ * `n` sends the count back, which is how the client knows the server has them all.
+ */
+function sink(socket: Socket, n: number) {
+  let count = 0;
+  const counter = new FrameCounter((opcode) => {
+    if (opcode === OP_TEXT || opcode === OP_BINARY) {
+      if (++count % n === 0) socket.write(encodeFrame(OP_TEXT, Buffer.from(String(count))));
+    } else if (opcode === OP_CLOSE) {
+      socket.end(encodeFrame(OP_CLOSE, Buffer.alloc(0)));
+    }
+  });
+  socket.on('data', (chunk: Buffer) => counter.push(chunk));
+}
+
+/** The message `/requests` pushes: it carries no id, so it answers no request. */
+const PUSH_FRAME = encodeFrame(OP_TEXT, Buffer.from('{"push":"price","seq":0,"value":1234.5}'));
+
+/** `/requests`: pushes a message every `pushMs` while the socket is open. */
+function pushEvery(socket: Socket, pushMs: number) {
+  const timer = setInterval(() => socket.write(PUSH_FRAME), pushMs);
+  socket.once('close', () => clearInterval(timer));
+}
+
 /** What a path does with the client's data frames. */
 function behaviour(socket: Socket, url: URL): (frame: ClientFrame) => void {
   const size = Number(url.searchParams.get('size') ?? 64);
@@ -111,6 +141,7 @@ function behaviour(socket: Socket, url: URL): (frame: ClientFrame) => void {
   const event = url.pathname === '/flood' ? 'flood-done' : 'stream-closed';
   switch (url.pathname) {
     case '/echo':
+    case '/requests':
       return (frame) => socket.write(encodeFrame(frame.opcode, frame.payload));
     case '/bursts':
       return () => pump(socket, size, binary, n);
@@ -142,11 +173,14 @@ function onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer) {
     return;
   }
   socket.setNoDelay(true);
+  const url = new URL(req.url ?? '/', 'http://x');
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
       `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
   );
-  handleFrames(socket, behaviour(socket, new URL(req.url ?? '/', 'http://x')));
+  if (url.pathname === '/sink') sink(socket, Number(url.searchParams.get('n') ?? 1000));
+  else handleFrames(socket, behaviour(socket, url));
+  if (url.pathname === '/requests') pushEvery(socket, Number(url.searchParams.get('pushMs') ?? 2));
   if (head.length > 0) socket.emit('data', head);
 }
 

@@ -56,3 +56,37 @@ export function gc(): void {
   collect();
   collect();
 }
+
+/**
+ * The command loop of an interleaved client (`lib/bursts.ts`): reports `ready`, then runs
+ * `burst()` for every `burst` command, one at a time, and reports what it returns as a
+ * `burst` event; resolves with the number of bursts on `stop`.
+ */
+export async function serveBursts(burst: () => Promise<Record<string, number>>): Promise<number> {
+  let bursts = 0;
+  let chain = Promise.resolve();
+  const stopped = new Promise<void>((resolve, reject) => {
+    process.on('message', (command: { cmd: string }) => {
+      if (command.cmd !== 'burst') {
+        resolve();
+        return;
+      }
+      chain = chain
+        .then(burst)
+        .then((result) => {
+          bursts++;
+          process.send?.({ event: 'burst', ...result });
+        })
+        .catch(reject);
+    });
+  });
+  process.send?.({ event: 'ready' });
+  await stopped;
+  return bursts;
+}
+
+/** What `process.cpuUsage` counted since `start`, in ms (user + system). */
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const cpu = process.cpuUsage(start);
+  return (cpu.user + cpu.system) / 1000;
+}

@@ -1,5 +1,4 @@
-import type { BurstsResult } from '../clients/bursts.js';
-import { InteractiveClient, ServerProcess } from './proc.js';
+import { type Event, InteractiveClient, ServerProcess } from './proc.js';
 import { type Context, labelOf, missingFor, type TargetCheck } from './scenario.js';
 import { summarize } from './stats.js';
 
@@ -15,38 +14,56 @@ const WARMUP_BURSTS = 4;
  */
 const PAIRS_PER_BLOCK = 25;
 
-/** One block: a fresh server and fresh clients, `count` pairs appended to `ratios`; an error message, if any. */
-async function interleavedBlock(
-  flood: { size: number; binary: boolean },
-  kind: string,
-  n: number,
-  count: number,
-  ratios: number[],
-): Promise<string | undefined> {
+/**
+ * Interleaved bursts of two clients (`base`, usually raw ws, and `kind`), each in its own
+ * process and both connected at once to one server, which only one of them uses at a time.
+ */
+export interface PairsSpec {
+  /** The client runner (`client.ts`): it reports `ready`, then a `burst` event per `burst` command. */
+  scenario: string;
+  /** Path and query on the server, e.g. `/bursts?n=1000&size=64&binary=0`. */
+  path: string;
+  /** Given to both clients, besides `kind` and `url`. */
+  params: object;
+  base: string;
+  kind: string;
+  pairs: number;
+  /** Bursts of each client before the measured ones (default {@link WARMUP_BURSTS}). */
+  warmup?: number;
+}
+
+/** One measured pair: the `burst` events of the two clients, adjacent in time. */
+export interface Pair {
+  base: Event;
+  kind: Event;
+}
+
+/** One block: a fresh server and fresh clients, `count` pairs appended to `out`; an error message, if any. */
+async function interleavedBlock(spec: PairsSpec, count: number, out: Pair[]): Promise<string | undefined> {
   const server = await ServerProcess.start();
-  const url = `${server.url}/bursts?n=${n}&size=${flood.size}&binary=${flood.binary ? 1 : 0}`;
+  const url = `${server.url}${spec.path}`;
   const timeoutMs = 300_000;
-  const clients = {
-    ws: new InteractiveClient<BurstsResult>('bursts', { kind: 'ws', url, n }, timeoutMs),
-    [kind]: new InteractiveClient<BurstsResult>('bursts', { kind, url, n }, timeoutMs),
+  const { base, kind } = spec;
+  const clients: Record<string, InteractiveClient<unknown>> = {
+    [base]: new InteractiveClient(spec.scenario, { ...spec.params, kind: base, url }, timeoutMs),
+    [kind]: new InteractiveClient(spec.scenario, { ...spec.params, kind, url }, timeoutMs),
   };
-  const burst = async (name: string): Promise<number> => {
-    const client = clients[name] as InteractiveClient<BurstsResult>;
+  const burst = async (name: string): Promise<Event> => {
+    const client = clients[name] as InteractiveClient<unknown>;
     client.command({ cmd: 'burst' });
-    return (await client.next('burst', 60_000)).ms as number;
+    return client.next('burst', 60_000);
   };
   try {
     await Promise.all(Object.values(clients).map((c) => c.next('ready', 30_000)));
-    for (let i = 0; i < WARMUP_BURSTS; i++) {
-      await burst('ws');
+    for (let i = 0; i < (spec.warmup ?? WARMUP_BURSTS); i++) {
+      await burst(base);
       await burst(kind);
     }
     for (let i = 0; i < count; i++) {
-      const order = i % 2 === 0 ? ['ws', kind] : [kind, 'ws'];
-      const ms: Record<string, number> = {};
-      for (const name of order) ms[name] = await burst(name);
-      // Same n: the throughput ratio is the inverse of the time ratio.
-      ratios.push((ms.ws as number) / (ms[kind] as number));
+      const order = i % 2 === 0 ? [base, kind] : [kind, base];
+      const events: Record<string, Event> = {};
+      for (const name of order) events[name] = await burst(name);
+      out.push({ base: events[base] as Event, kind: events[kind] as Event });
     }
     return undefined;
   } catch (error) {
@@ -56,6 +73,22 @@ async function interleavedBlock(
     await Promise.allSettled(Object.values(clients).map((c) => c.finished));
     await server.kill();
   }
+}
+
+/**
+ * Runs `spec.pairs` interleaved pairs in blocks of {@link PAIRS_PER_BLOCK}, each block with
+ * its own server and client processes; the bursts alternate base, kind, kind, base, ...
+ * Stops at the first error (the pairs measured until then are kept).
+ */
+export async function interleavedPairs(spec: PairsSpec): Promise<{ pairs: Pair[]; error?: string }> {
+  const pairs: Pair[] = [];
+  const blocks = Math.ceil(spec.pairs / PAIRS_PER_BLOCK);
+  for (let block = 0; block < blocks; block++) {
+    const count = Math.min(PAIRS_PER_BLOCK, spec.pairs - block * PAIRS_PER_BLOCK);
+    const error = await interleavedBlock(spec, count, pairs);
+    if (error !== undefined) return { pairs, error };
+  }
+  return { pairs };
 }
 
 export interface InterleavedResult {
@@ -87,15 +120,19 @@ export async function interleavedTarget(
   const absent = missingFor(ctx.lib, kind);
   if (absent) return { target: { kind, text, pass: null, detail: absent }, ratios: [], note: '' };
   const n = Math.max(1_000, Math.round(flood.n / 6));
-  const ratios: number[] = [];
-  const blocks = Math.ceil(pairs / PAIRS_PER_BLOCK);
-  for (let block = 0; block < blocks; block++) {
-    const count = Math.min(PAIRS_PER_BLOCK, pairs - block * PAIRS_PER_BLOCK);
-    const error = await interleavedBlock(flood, kind, n, count, ratios);
-    if (error !== undefined) {
-      ctx.log(`  interleaved ${flood.label} ${kind}: ERROR ${error}`);
-      return { target: { kind, text, pass: null, detail: error }, ratios, note: '' };
-    }
+  const { pairs: measured, error } = await interleavedPairs({
+    scenario: 'bursts',
+    path: `/bursts?n=${n}&size=${flood.size}&binary=${flood.binary ? 1 : 0}`,
+    params: { n },
+    base: 'ws',
+    kind,
+    pairs,
+  });
+  // Same n: the throughput ratio is the inverse of the time ratio.
+  const ratios = measured.map((pair) => (pair.base.ms as number) / (pair.kind.ms as number));
+  if (error !== undefined) {
+    ctx.log(`  interleaved ${flood.label} ${kind}: ERROR ${error}`);
+    return { target: { kind, text, pass: null, detail: error }, ratios, note: '' };
   }
   const summary = summarize(ratios);
   if (!summary) return { target: { kind, text, pass: null, detail: 'no burst measured' }, ratios, note: '' };

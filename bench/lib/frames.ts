@@ -108,3 +108,73 @@ function parseOne(buf: Buffer): { frame: ClientFrame; used: number } | undefined
   const frame = { opcode: buf[0] & 0x0f, fin: (buf[0] & 0x80) !== 0, payload };
   return { frame, used: offset + maskLen + len };
 }
+
+/**
+ * Counts the frames of a stream of (masked) client frames without copying or unmasking a
+ * payload: the sink of the send flood only needs to know how many messages came, and must
+ * stay far cheaper than the client that writes them (64 KiB frames included).
+ */
+export class FrameCounter {
+  /** A header split across chunks (at most 14 bytes: 2 + 8 length + 4 mask). */
+  private readonly head = Buffer.alloc(14);
+  private headLen = 0;
+  /** Payload bytes of the current frame still to skip. */
+  private skip = 0;
+  private opcode = 0;
+
+  constructor(private readonly onFrame: (opcode: number) => void) {}
+
+  push(chunk: Buffer): void {
+    let i = 0;
+    const end = chunk.length;
+    while (i < end) {
+      if (this.skip > 0) {
+        const k = Math.min(this.skip, end - i);
+        this.skip -= k;
+        i += k;
+        if (this.skip === 0) this.onFrame(this.opcode);
+        continue;
+      }
+      // A header: parse it in place when it is whole in the chunk, else gather it in `head`.
+      let buf = chunk;
+      let at = i;
+      let avail = end - i;
+      if (this.headLen > 0) {
+        const k = Math.min(14 - this.headLen, avail);
+        chunk.copy(this.head, this.headLen, i, i + k);
+        buf = this.head;
+        at = 0;
+        avail = this.headLen + k;
+      }
+      const size = headerSize(buf, at, avail);
+      if (size === 0) {
+        // Not whole yet: keep what there is for the next chunk.
+        if (this.headLen === 0) chunk.copy(this.head, 0, i, end);
+        this.headLen = avail;
+        return;
+      }
+      const len = payloadLength(buf, at);
+      // Bytes of this chunk the header used (part of it may have come from the last chunk).
+      i += size - this.headLen;
+      this.headLen = 0;
+      this.opcode = buf[at] & 0x0f;
+      this.skip = len;
+      if (len === 0) this.onFrame(this.opcode);
+    }
+  }
+}
+
+/** The full header size of the frame at `buf[at]` (with `avail` bytes there), or 0 if incomplete. */
+function headerSize(buf: Buffer, at: number, avail: number): number {
+  if (avail < 2) return 0;
+  const code = buf[at + 1] & 0x7f;
+  const size = 2 + (code === 126 ? 2 : code === 127 ? 8 : 0) + ((buf[at + 1] & 0x80) !== 0 ? 4 : 0);
+  return avail >= size ? size : 0;
+}
+
+function payloadLength(buf: Buffer, at: number): number {
+  const code = buf[at + 1] & 0x7f;
+  if (code === 126) return buf.readUInt16BE(at + 2);
+  if (code === 127) return Number(buf.readBigUInt64BE(at + 2));
+  return code;
+}

@@ -18,6 +18,20 @@ export interface Mode {
    * the last one opened (the connect burst over).
    */
   idle: { conns: number; settleMs: number; seconds: number; keepaliveMs: number };
+  /**
+   * The send flood, judged on `pairs` interleaved bursts of `n` messages per size, after
+   * about `warmup` messages per client not measured; at most `window` sends in flight.
+   */
+  send: {
+    sizes: { label: string; size: number; binary: boolean; n: number; warmup: number }[];
+    window: number;
+    pairs: number;
+  };
+  /**
+   * Request/reply: `pairs` interleaved bursts of `n` sequential requests, after about
+   * `warmup` requests per client not measured; the server pushes a message every `pushMs`.
+   */
+  request: { n: number; warmup: number; pairs: number; pushMs: number; timeoutMs: number };
 }
 
 const KiB = 1024;
@@ -40,6 +54,20 @@ const memoryKinds = ['ws', 'ws-ka', 'adapter', 'engine', 'engine-r1', 'engine-no
 // the heartbeat users write by hand, over 30 s; each connection pings three times.
 const IDLE_10K = { conns: 10_000, settleMs: 2_000, seconds: 30, keepaliveMs: 10_000 };
 
+// Send bursts of about 80-120 ms per client on the 2-vCPU VM (quick: 20-60 ms): about
+// 200k msg/s at 64 B, 4.5k at 64 KiB (where ws copying and masking every payload byte is
+// most of the cost). Warm-up in messages, not bursts: a fresh sender took some 25,000
+// messages at 64 B to reach its steady rate, the engine longer than raw ws.
+const sendSizes = (small: number, large: number) => [
+  { label: '64 B text', size: 64, binary: false, n: small, warmup: 60_000 },
+  { label: '64 KiB binary', size: 64 * KiB, binary: true, n: large, warmup: 2_000 },
+];
+const SEND_WINDOW = 16;
+
+// Request/reply: a push every 2 ms; requests time out after 10 s (the engine's default);
+// 4,000 requests per client before the measured bursts.
+const REQUESTS = { warmup: 4_000, pushMs: 2, timeoutMs: 10_000 };
+
 // A fast backoff: what a latency-sensitive user would configure.
 const fast = { initialDelayMs: 50, maxDelayMs: 250, multiplier: 2, jitter: 0 };
 
@@ -58,6 +86,8 @@ export const MODES: Record<Mode['name'], Mode> = {
     reconnect: { downMs: 200, uptimeMs: 1_100, fast, kinds: ['engine-fast'] },
     // Checks that the scenario runs; a few pings per connection say nothing about 10,000.
     idle: { conns: 500, settleMs: 500, seconds: 3, keepaliveMs: 1_000 },
+    send: { sizes: sendSizes(5_000, 250), window: SEND_WINDOW, pairs: 6 },
+    request: { n: 300, pairs: 6, ...REQUESTS },
   },
   default: {
     name: 'default',
@@ -71,6 +101,8 @@ export const MODES: Record<Mode['name'], Mode> = {
     slow: { durationMs: 10_000, handlerMs: 1, capMiB: 256, kinds: ['ws', 'ws-concurrent', 'engine-r1'] },
     reconnect: { downMs: 3_000, uptimeMs: 1_100, fast, kinds: ['engine-default', 'engine-fast'] },
     idle: IDLE_10K,
+    send: { sizes: sendSizes(20_000, 500), window: SEND_WINDOW, pairs: 100 },
+    request: { n: 1_000, pairs: 100, ...REQUESTS },
   },
   full: {
     name: 'full',
@@ -89,5 +121,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     },
     reconnect: { downMs: 5_000, uptimeMs: 1_100, fast, kinds: ['engine-default', 'engine-fast'] },
     idle: IDLE_10K,
+    send: { sizes: sendSizes(20_000, 500), window: SEND_WINDOW, pairs: 150 },
+    request: { n: 1_000, pairs: 150, ...REQUESTS },
   },
 };

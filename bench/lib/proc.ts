@@ -11,7 +11,8 @@ export const OUT_DIR = resolve('.tmp/bench');
 export const SERVER_SCRIPT = `${OUT_DIR}/server.mjs`;
 export const CLIENT_SCRIPT = `${OUT_DIR}/client.mjs`;
 
-type Event = { event: string } & Record<string, unknown>;
+/** What a child reports over IPC besides its result. */
+export type Event = { event: string } & Record<string, unknown>;
 
 /** The events a child has reported, and a way to wait for the next one of a name. */
 class Inbox {

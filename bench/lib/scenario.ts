@@ -60,6 +60,10 @@ const KINDS_EXTRA: Record<string, { needs: (keyof Library)[]; label: string }> =
   'engine-noka': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, keepalive off' },
   'engine-default': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, default backoff' },
   'engine-fast': { needs: ['WsAdapter', 'WebSocketEngine'], label: 'engine, fast backoff' },
+  'ws-send': { needs: [], label: 'raw ws.send' },
+  'engine-send': { needs: ['WsAdapter', 'WebSocketEngine', 'EngineSend'], label: 'engine.send' },
+  'ws-requests': { needs: [], label: 'raw ws + hand-written id map' },
+  'engine-request': { needs: ['WsAdapter', 'WebSocketEngine', 'EngineSend'], label: 'engine.request' },
 };
 
 export function labelOf(kind: string): string {
@@ -122,6 +126,34 @@ export async function measureKinds(
     }
   }
   return results;
+}
+
+/**
+ * The per-kind results of interleaved bursts: each pair is one "run" of both kinds (same
+ * `run` number), so {@link ratio} is the median over pairs of the ratio within each pair.
+ */
+export function kindsFromPairs(
+  names: { base: string; kind: string },
+  pairs: { base: Record<string, unknown>; kind: Record<string, unknown> }[],
+  error: string | undefined,
+): KindResult[] {
+  const numbers = (event: Record<string, unknown>, run: number): Run => {
+    const out: Run = { run };
+    for (const [key, value] of Object.entries(event)) if (typeof value === 'number') out[key] = value;
+    return out;
+  };
+  return (['base', 'kind'] as const).map((side): KindResult => {
+    const runs = pairs.map((pair, i) => numbers(pair[side], i));
+    const summary: Record<string, Summary> = {};
+    for (const key of new Set(runs.flatMap((run) => Object.keys(run)))) {
+      if (key === 'run') continue;
+      const values = runs.map((run) => run[key]).filter((v): v is number => typeof v === 'number');
+      const s = summarize(values);
+      if (s) summary[key] = s;
+    }
+    const kind = names[side];
+    return { kind, label: labelOf(kind), runs, errors: error ? [error] : [], summary };
+  });
 }
 
 export function find(kinds: KindResult[], kind: string): KindResult | undefined {

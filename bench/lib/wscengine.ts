@@ -36,16 +36,22 @@ export interface EngineOptionsLike {
   autoReconnect?: boolean;
   reconnect?: Record<string, number>;
   keepalive?: { intervalMs: number; timeoutMs: number };
+  requests?: { idOf(message: MessageLike): string | undefined; timeoutMs?: number };
 }
 
 export interface EngineLike {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Absent in builds before `send` and `request` (see {@link Library.EngineSend}). */
+  send?(data: string | Uint8Array, options?: { signal?: AbortSignal }): Promise<void>;
+  request?(data: string | Uint8Array, options: { id: string; timeoutMs?: number }): Promise<MessageLike>;
 }
 
 export interface Library {
   WsAdapter?: new (options?: object) => AdapterLike;
   WebSocketEngine?: new (options: EngineOptionsLike) => EngineLike;
+  /** Set when the built engine has `send()` and `request()`. */
+  EngineSend?: true;
 }
 
 /** Where the built ESM output lives; the parent passes it so every child agrees. */
@@ -67,9 +73,14 @@ export async function loadLibrary(): Promise<Library> {
   const adapters = await tryImport('adapters/ws/index.js');
   const root = await tryImport('index.js');
   const engine = root?.WebSocketEngine ? root : await tryImport('engine/index.js');
+  const Engine = engine?.WebSocketEngine as Library['WebSocketEngine'];
+  const proto = Engine?.prototype as EngineLike | undefined;
   return {
     WsAdapter: adapters?.WsAdapter as Library['WsAdapter'],
-    WebSocketEngine: engine?.WebSocketEngine as Library['WebSocketEngine'],
+    WebSocketEngine: Engine,
+    ...(typeof proto?.send === 'function' && typeof proto.request === 'function'
+      ? { EngineSend: true as const }
+      : {}),
   };
 }
 
