@@ -31,8 +31,6 @@ const MARGIN_MS = 600;
 const HALF_OPEN_BOUND_MS = 2 * KEEPALIVE.intervalMs + KEEPALIVE.timeoutMs + MARGIN_MS;
 const MOMENTS: readonly StopMoment[] = ['handshake', 'onOpen', 'onMessage', 'backoff', 'onClose', 'timer'];
 
-/** Counted, not failed: the engine bug that test/reliability/on-open-stop.test.ts pins (todo). */
-export const KNOWN_ON_OPEN_BUG = 'known engine bug: stop() inside onOpen, no onClose (on-open-stop.test.ts)';
 
 /** Fault kinds and their weights. */
 const FAULTS: readonly [string, number][] = [
@@ -202,9 +200,7 @@ class PhaseRun {
     await started;
     await stopping;
     this.active.delete(tracker);
-    if (tracker.opens === tracker.closes + 1 && tracker.abandonedInOnOpen) {
-      report.count(KNOWN_ON_OPEN_BUG);
-    } else if (tracker.opens !== tracker.closes) {
+    if (tracker.opens !== tracker.closes) {
       report.violation(
         'one onOpen/onClose per session',
         `${tracker.opens} onOpen, ${tracker.closes} onClose; stop at ${stoppedAt}; last: ${tracker.log.join(' ')}`,

@@ -172,19 +172,9 @@ export class EngineTracker {
     this.stopAt('backoff');
   }
 
-  /**
-   * A session whose onOpen called stop() and that never got its onClose: the engine bug
-   * pinned by test/reliability/on-open-stop.test.ts (todo), counted apart from violations.
-   */
-  get abandonedInOnOpen(): boolean {
-    return this.session !== undefined && this.session.id === this.stoppedInOnOpen;
-  }
-
-  private stoppedInOnOpen: string | undefined;
 
   private stopAt(moment: StopMoment): void {
     if (this.armed !== moment) return;
-    if (moment === 'onOpen') this.stoppedInOnOpen = this.session?.id;
     this.requestStop(moment);
   }
 

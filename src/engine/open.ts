@@ -7,6 +7,7 @@ import { schedule } from './clock.js';
 import type { EngineUrl } from './options.js';
 import type { RunContext } from './run-context.js';
 import { Session } from './session/session.js';
+import { shutDown } from './session/shutdown.js';
 import { Attr, SpanName } from './telemetry.js';
 
 /**
@@ -34,17 +35,20 @@ export async function openSession(
       ? schedule(ctx.options.clock, ms, () => abort(timeoutError(`open timed out after ${ms} ms`)))
       : noop;
   let dialled = false;
+  let session: Session | undefined;
   try {
     const target = await raceAbort(resolveUrl(ctx.options.url), controller.signal);
     // The adapter is wrapped by `traceAdapter`: the dial is its span, URL redacted.
     const response = await ctx.conn.dial(target, { signal: controller.signal });
     dialled = true;
     controller.signal.throwIfAborted();
-    const session = new Session(ctx);
+    session = new Session(ctx);
     await raceAbort(callOnOpen(ctx, session, response, restarting, controller.signal), controller.signal);
     return session;
   } catch (error) {
-    if (dialled) await ctx.conn.close(StatusCode.GoingAway, 'Going away').catch(noop);
+    // A session whose onOpen ran gets its onClose, once, as any other; then the close.
+    if (session) await shutDown(session, 'exit');
+    else if (dialled) await ctx.conn.close(StatusCode.GoingAway, 'Going away').catch(noop);
     throw error;
   } finally {
     cancelTimer();

@@ -136,9 +136,9 @@ describe('send, request and exits against a real ws server', { timeout: 30_000 }
       await assert.rejects(error.start(), EngineStartError);
       assert.equal((await error.closed).reason, 'error');
 
-      let first = true;
+      const urls = [server.url];
       const retries = engine({
-        url: () => (first ? ((first = false), server.url) : url),
+        url: () => urls.shift() ?? url, // the first connect works, every reconnect is refused
         reconnect: { initialDelayMs: 1, maxDelayMs: 1, minUptimeMs: 0, maxRetries: 2 },
       });
       await retries.start();

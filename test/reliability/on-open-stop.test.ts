@@ -1,4 +1,4 @@
-// Found by the soak (npm run soak): a stop() that lands while onOpen runs. Each session
+// Found by the soak (npm run soak), fixed: a stop() that lands while onOpen runs. Each session
 // that got an onOpen must get its onClose (docs/engine.md: onClose runs exactly once per session):
 // users open per-session resources in onOpen and release them in onClose.
 import assert from 'node:assert/strict';
@@ -7,8 +7,6 @@ import { WebSocketEngine } from '../../src/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 
-const BUG =
-  'engine bug: openSession() races onOpen against the stop signal, so a stop() during onOpen abandons a session whose onOpen ran, without onClose';
 
 function setup() {
   const adapter = new WebSocketConnectionAdapterMock();
@@ -23,7 +21,7 @@ function setup() {
 }
 
 describe('a stop() called inside onOpen', () => {
-  it('of a reconnect: that session still gets its onClose', { todo: BUG }, async () => {
+  it('of a reconnect: that session still gets its onClose', async () => {
     const { adapter, client, engine } = setup();
     let stopping: Promise<void> | undefined;
     client.onOpen.implementation(({ restarting }) => {
@@ -36,7 +34,7 @@ describe('a stop() called inside onOpen', () => {
     assert.equal(client.onClose.callCount, client.onOpen.callCount, 'one onClose per onOpen');
   });
 
-  it('of the first start: that session still gets its onClose', { todo: BUG }, async () => {
+  it('of the first start: that session still gets its onClose', async () => {
     const { client, engine } = setup();
     let stopping: Promise<void> | undefined;
     client.onOpen.implementation(() => {
