@@ -6,6 +6,7 @@ export { WebSocketEngine } from './engine.js';
 export {
   ENGINE_DEFAULTS,
   type EngineUrl,
+  type HeartbeatOptions,
   type KeepaliveOptions,
   type OutboxOptions,
   type ReconnectContext,
