@@ -158,8 +158,10 @@ export class WebSocketEngine implements RunHost {
    * @throws InvalidArgumentError for data that is neither a string nor a `Uint8Array`.
    * @throws SendError `ERR_OUTBOX_FULL`, `ERR_SEND_EXPIRED`, `ERR_SEND_ABORTED` (payload as `data`).
    */
-  async send(data: string | Uint8Array, options: CallOptions = {}): Promise<void> {
-    await this.sendOn(data, options, 'send');
+  send(data: string | Uint8Array, options?: CallOptions): Promise<void> {
+    const run = this.runFor(data, options, 'send');
+    if (!(run instanceof Run)) return run;
+    return run.sendNow(data, options?.signal);
   }
 
   /**
@@ -215,6 +217,12 @@ export class WebSocketEngine implements RunHost {
   }
 
   private sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {
+    const run = this.runFor(data, options, method);
+    return run instanceof Run ? run.send(data, options.signal) : run;
+  }
+
+  /** The run that sends `data`, or the rejection that says why nothing is sent. */
+  private runFor(data: unknown, options: CallOptions | undefined, method: string): Run | Promise<never> {
     try {
       checkCallOptions(options, method);
       validateMessage(typeof data === 'string' ? 1 : 2, data);
@@ -227,7 +235,7 @@ export class WebSocketEngine implements RunHost {
         new ConnectionClosedError(`${method}(): the engine is not started; call start() first`),
       );
     }
-    return run.send(data, options.signal);
+    return run;
   }
 
   private async doStart(signal: AbortSignal | undefined): Promise<void> {

@@ -1,3 +1,4 @@
+import { noop } from '../core/abort.js';
 import type { WebSocketConnectionAdapter } from '../core/adapter.js';
 import { ConnectionClosedError } from '../core/errors.js';
 import { MessageType } from '../core/message.js';
@@ -118,23 +119,49 @@ export class Run implements RunContext {
    * ready; resolves with the session that wrote it.
    */
   async send(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
-    const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
-    const session = this.session;
-    if (session !== undefined && !session.isEnding && !this.outbox?.flushing && !this.outbox?.size) {
+    const session = this.readySession();
+    if (session !== undefined) {
       try {
-        await this.conn.write(type, data, { signal });
+        await this.write(data, signal);
         return session;
       } catch (error) {
         // The connection dropped before the engine saw it: not sent, so it may wait for the next.
         if (!(error instanceof ConnectionClosedError) || this.options.outbox === undefined) throw error;
       }
     }
+    return this.queue(data, signal);
+  }
+
+  /**
+   * {@link send} when the caller needs no session back (`engine.send`): on a ready session,
+   * the adapter's own promise, nothing more per message (the send-flood figure).
+   */
+  sendNow(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    if (this.options.outbox === undefined && this.readySession() !== undefined) return this.write(data, signal);
+    return this.send(data, signal).then(noop);
+  }
+
+  /** The session `send` writes on at once, if one is ready and nothing waits before it. */
+  private readySession(): Session | undefined {
+    const session = this.session;
+    if (session === undefined || session.isEnding || this.outbox?.flushing || this.outbox?.size)
+      return undefined;
+    return session;
+  }
+
+  private write(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
+    return this.conn.write(type, data, signal === undefined ? undefined : { signal });
+  }
+
+  /** Puts `data` in the outbox (when on) until a session is ready. */
+  private queue(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
     const limits = this.options.outbox;
     if (limits === undefined || this.exitRequested) {
       const why = this.exitRequested
         ? 'the engine is stopping'
         : 'no connection is ready (connecting or reconnecting); the outbox option queues sends meanwhile';
-      throw new ConnectionClosedError(`send(): ${why}`);
+      return Promise.reject(new ConnectionClosedError(`send(): ${why}`));
     }
     this.outbox ??= new Outbox(limits, this.options.clock);
     return this.outbox.add(data, signal);

@@ -129,7 +129,7 @@ export class WsAdapter implements WebSocketConnectionAdapter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const connection = this.connection;
     if (!connection?.canSend) return Promise.reject(new ConnectionClosedError());
-    return connection.write(type, data, signal);
+    return connection.write(data, signal);
   }
 
   /**

@@ -4,12 +4,8 @@ import { noop, onAbort } from '../../core/abort.js';
 import { ConnectionClosedError, WebSocketCloseError } from '../../core/errors.js';
 import { InboundQueue, type InboundQueueLimits } from '../../core/inbound-queue.js';
 import { MessageType } from '../../core/message.js';
-import { PendingCalls } from './pending.js';
+import { PendingCalls, PendingWrites } from './pending.js';
 import { closeCodeOfWsError } from './ws-errors.js';
-
-// Shared so a write allocates no options object; ws copies them.
-const TEXT = Object.freeze({ binary: false });
-const BINARY = Object.freeze({ binary: true });
 
 /** What a connection needs from the adapter's options. */
 export interface ConnectionOptions {
@@ -56,7 +52,7 @@ type Socket = WebSocket & { [CONNECTION]?: WsConnection | undefined };
 export class WsConnection extends InboundQueue {
   // Created by the first write; the pings' only while some wait for their pong, so an idle
   // connection between keepalive pings holds none.
-  private writes: PendingCalls | undefined;
+  private writes: PendingWrites | undefined;
   private pings: PendingCalls | undefined;
   /** Id (payload) of the latest ping; 0 before the first, which starts listening for pongs. */
   private lastPingId = 0;
@@ -106,13 +102,15 @@ export class WsConnection extends InboundQueue {
   }
 
   /** Sends one message; resolves once ws has written it to the socket. */
-  write(type: MessageType, data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
-    this.writes ??= new PendingCalls();
-    return this.writes.start(0, signal, (call) => {
-      this.ws.send(data, type === MessageType.Binary ? BINARY : TEXT, (error) => {
-        if (error) call.reject(sendError(error, 'the message was sent'));
-        else call.resolve();
-      });
+  write(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    // ws sends a string as text and bytes as binary by itself (the adapter has checked that
+    // they match the type), and calls back in send order: one shared callback settles the
+    // oldest write, so a write costs a promise and a small record (the send-flood figure).
+    this.writes ??= new PendingWrites();
+    const writes = this.writes;
+    return new Promise<void>((resolve, reject) => {
+      writes.add(resolve, reject, signal);
+      this.ws.send(data, writes.written);
     });
   }
 
@@ -277,7 +275,7 @@ function terminate(ws: WebSocket): void {
   ws.terminate();
 }
 
-function sendError(error: Error, what: string): ConnectionClosedError {
+function _sendError(error: Error, what: string): ConnectionClosedError {
   return new ConnectionClosedError(`the connection closed before ${what}: ${error.message}`, {
     cause: error,
   });

@@ -1,4 +1,5 @@
 import { noop, onAbort } from '../../core/abort.js';
+import { ConnectionClosedError } from '../../core/errors.js';
 
 /** One call waiting for `ws` (a write's flush, a ping's pong). Settles once. */
 export class PendingCall {
@@ -78,4 +79,60 @@ export class PendingCalls {
   remove(call: PendingCall): boolean {
     return this.calls?.delete(call) === true;
   }
+}
+
+/** A write waiting for ws's callback. */
+interface Write {
+  resolve(): void;
+  reject(error: unknown): void;
+  /** Settled early (aborted, or the connection closed): its callback only takes it off the queue. */
+  settled: boolean;
+  off: () => void;
+}
+
+/**
+ * The writes waiting on a connection, in send order: ws calls back in that order, so the
+ * shared {@link written} callback settles the oldest. A write aborted or rejected by a
+ * close settles at once and stays queued until its callback comes, keeping the order.
+ */
+export class PendingWrites {
+  private readonly queue: Write[] = [];
+
+  /** The callback to hand to `ws.send` for every write. */
+  readonly written = (error?: Error): void => {
+    const write = this.queue.shift();
+    if (write === undefined || write.settled) return;
+    write.settled = true;
+    write.off();
+    if (error) write.reject(sendError(error));
+    else write.resolve();
+  };
+
+  /** Queues a write, settled by its callback, by `signal` aborting, or by {@link rejectAll}. */
+  add(resolve: () => void, reject: (error: unknown) => void, signal: AbortSignal | undefined): Write {
+    const write: Write = { resolve, reject, settled: false, off: noop };
+    if (signal !== undefined) {
+      write.off = onAbort(signal, (reason) => settleEarly(write, reason));
+    }
+    this.queue.push(write);
+    return write;
+  }
+
+  /** Rejects every write still waiting (the connection is closing). */
+  rejectAll(error: unknown): void {
+    for (const write of this.queue) settleEarly(write, error);
+  }
+}
+
+function settleEarly(write: Write, error: unknown): void {
+  if (write.settled) return;
+  write.settled = true;
+  write.off();
+  write.reject(error);
+}
+
+function sendError(error: Error): Error {
+  return new ConnectionClosedError(`the connection closed before the message was sent: ${error.message}`, {
+    cause: error,
+  });
 }
