@@ -28,10 +28,11 @@ interface UserWaiter {
 export class EngineReadMutex implements ReadMutex {
   /** Who holds the lock: a user, or the reader for a blocking `read()`; `undefined` when free. */
   private holder: 'user' | MutexReader | undefined;
-  /** The reader waits for the lock to be free. */
-  private readerWaiting: MutexReader | undefined;
-  /** Users waiting for the lock, and shutdowns waiting for it to be free: made on first contention. */
-  private waiting: { users: UserWaiter[]; free: (() => void)[] } | undefined;
+  /**
+   * Who waits, made on first contention: users for the lock, shutdowns for it to be free,
+   * and the reader for its turn (woken when a user releases it).
+   */
+  private waiting: { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } | undefined;
 
   get isLocked(): boolean {
     return this.holder !== undefined;
@@ -94,7 +95,7 @@ export class EngineReadMutex implements ReadMutex {
 
   /** Reader side: `reader.wake()` is called once a user releases the lock. */
   waitForTurn(reader: MutexReader): void {
-    this.readerWaiting = reader;
+    this.queues().reader = reader;
   }
 
   /** Resolves once nobody holds the lock (a session's shutdown waits for a user's lock). */
@@ -110,8 +111,9 @@ export class EngineReadMutex implements ReadMutex {
       released = true;
       this.unlock();
       if (this.holder !== undefined) return;
-      const reader = this.readerWaiting;
-      this.readerWaiting = undefined;
+      const waiting = this.waiting;
+      const reader = waiting?.reader;
+      if (waiting) waiting.reader = undefined;
       reader?.wake();
     };
   }
@@ -128,8 +130,8 @@ export class EngineReadMutex implements ReadMutex {
     for (const resolve of this.waiting.free.splice(0)) resolve();
   }
 
-  private queues(): { users: UserWaiter[]; free: (() => void)[] } {
-    this.waiting ??= { users: [], free: [] };
+  private queues(): { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } {
+    this.waiting ??= { users: [], free: [], reader: undefined };
     return this.waiting;
   }
 }

@@ -137,7 +137,8 @@ export class Run implements RunContext {
    * the adapter's own promise, nothing more per message (the send-flood figure).
    */
   sendNow(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
-    if (this.options.outbox === undefined && this.readySession() !== undefined) return this.write(data, signal);
+    if (this.options.outbox === undefined && this.readySession() !== undefined)
+      return this.write(data, signal);
     return this.send(data, signal).then(noop);
   }
 

@@ -61,11 +61,8 @@ export class Session implements SessionContext, SessionEvents {
         next: 'restart' | 'exit' | undefined;
       }
     | undefined;
-  /** `restart` and `exit` as handed to callbacks: made when one first needs them. */
-  private controls: { restart(): void; exit(): void } | undefined;
-
-  /** Made when first asked for (callbacks, spans, `engine.sessionId`): see {@link id}. */
-  private uuid: string | undefined;
+  /** What callbacks are handed (the id, `restart`, `exit`): made when first asked for. */
+  private handles: { id: string; restart(): void; exit(): void } | undefined;
 
   constructor(private readonly host: SessionHost) {
     this.openedAt = host.options.clock.now();
@@ -75,18 +72,17 @@ export class Session implements SessionContext, SessionEvents {
 
   /** A UUID of this session (one connection), the same every time it is asked for. */
   get id(): string {
-    this.uuid ??= newSessionId();
-    return this.uuid;
+    return this.callbackHandles().id;
   }
 
   /** Closes this session and reconnects (handed to callbacks, who may destructure it). */
   get restart(): () => void {
-    return this.callbackControls().restart;
+    return this.callbackHandles().restart;
   }
 
   /** Closes this session and ends the engine (handed to callbacks). */
   get exit(): () => void {
-    return this.callbackControls().exit;
+    return this.callbackHandles().exit;
   }
 
   get conn(): WebSocketConnectionAdapter {
@@ -157,9 +153,9 @@ export class Session implements SessionContext, SessionEvents {
     void this.finish();
   }
 
-  private callbackControls(): { restart(): void; exit(): void } {
-    this.controls ??= { restart: () => this.end('restart'), exit: () => this.end('exit') };
-    return this.controls;
+  private callbackHandles(): { id: string; restart(): void; exit(): void } {
+    this.handles ??= { id: newSessionId(), restart: () => this.end('restart'), exit: () => this.end('exit') };
+    return this.handles;
   }
 
   private async finish(): Promise<void> {
