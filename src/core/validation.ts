@@ -34,6 +34,13 @@ export function checkWebSocketUrl(target: unknown): URL | string {
   try {
     url = target instanceof URL ? target : new URL(target);
   } catch {
+    const port =
+      typeof target === 'string'
+        ? /^[a-z][a-z0-9+.-]*:\/\/[^/?#@]*:(\d+)(?:[/?#]|$)/i.exec(target)?.[1]
+        : undefined;
+    if (port !== undefined && Number(port) > 65535) {
+      return `invalid URL: port ${port} is out of range; use a port from 1 to 65535`;
+    }
     return `invalid URL ${quoteUrl(target as string)}: not a URL; expected an absolute URL such as wss://example.com/path`;
   }
   const { protocol } = url;
@@ -46,6 +53,9 @@ export function checkWebSocketUrl(target: unknown): URL | string {
     const instead =
       protocol === 'http:' ? 'ws://' : protocol === 'https:' ? 'wss://' : 'ws:// (plain) or wss:// (TLS)';
     return `unsupported URL scheme "${protocol}" in ${quoteUrl(url)}: use ${instead}`;
+  }
+  if (url.hash !== '' || (typeof target === 'string' && target.includes('#'))) {
+    return `invalid URL ${quoteUrl(url)}: a WebSocket URL may not have a #fragment; remove it`;
   }
   return url;
 }
@@ -128,7 +138,13 @@ function quoteUrl(url: string | URL): string {
  * @throws InvalidArgumentError `ERR_INVALID_CLOSE_CODE` or `ERR_INVALID_CLOSE_REASON`
  */
 export function validateClose(code: unknown, reason: unknown): void {
-  if (typeof code !== 'number' || !isSendableCloseCode(code)) {
+  if (typeof code !== 'number') {
+    throw new InvalidArgumentError(
+      ErrorCode.InvalidCloseCode,
+      `invalid close code: expected a number, got ${describeValue(code)}; use 1000-1003, 1007-1014 or 3000-4999`,
+    );
+  }
+  if (!isSendableCloseCode(code)) {
     throw new InvalidArgumentError(
       ErrorCode.InvalidCloseCode,
       `invalid close code ${String(code)}: use 1000-1003, 1007-1014 or 3000-4999 (1004, 1005, 1006 and 1015 are reserved and never sent)`,

@@ -1,4 +1,9 @@
-import { ConnectionClosedError, type WebSocketCloseError } from '../../core/errors.js';
+import {
+  ConnectionClosedError,
+  ErrorCode,
+  InvalidArgumentError,
+  type WebSocketCloseError,
+} from '../../core/errors.js';
 import { StatusCode } from '../../core/status.js';
 import { validateClose } from '../../core/validation.js';
 import { contained } from '../callbacks.js';
@@ -53,6 +58,14 @@ export async function shutDown(
 /** What `onClose` chose, if it may be sent; otherwise `GOING_AWAY`, and the problem is reported. */
 async function sendableClose(session: SessionContext, choice: unknown): Promise<CloseMessage> {
   if (choice == null) return GOING_AWAY;
+  if (typeof choice !== 'object') {
+    const error = new InvalidArgumentError(
+      ErrorCode.InvalidArgument,
+      `onClose returned ${typeof choice}: it must return { code, reason } to close with, or nothing (1001 "Going away")`,
+    );
+    await reportCloseError(session, error);
+    return GOING_AWAY;
+  }
   const { code, reason = '' } = choice as Partial<CloseMessage>;
   try {
     validateClose(code, reason);
