@@ -54,8 +54,6 @@ export class WsConnection extends InboundQueue {
   // connection between keepalive pings holds none.
   private writes: PendingWrites | undefined;
   private pings: PendingCalls | undefined;
-  /** Id (payload) of the latest ping; 0 before the first, which starts listening for pongs. */
-  private lastPingId = 0;
   private ending: Ending | undefined;
 
   constructor(
@@ -118,8 +116,8 @@ export class WsConnection extends InboundQueue {
   ping(signal: AbortSignal | undefined): Promise<void> {
     // Pongs are only listened for once we ping: an idle connection that never pings holds
     // one listener less (and ws's table of listeners stays at its smaller size).
-    if (this.lastPingId === 0) this.ws.on('pong', onPong);
-    const id = ++this.lastPingId;
+    if (this.ws.listenerCount('pong') === 0) this.ws.on('pong', onPong);
+    const id = ++lastPingId;
     this.pings ??= new PendingCalls();
     // No write callback: a ping that cannot be written fails the socket, and the close
     // that follows rejects every pending ping.
@@ -186,7 +184,7 @@ export class WsConnection extends InboundQueue {
   closedByWs(code: number, reason: Buffer): void {
     const { ws, ending } = this;
     ws.off('message', onMessage);
-    if (this.lastPingId > 0) ws.off('pong', onPong);
+    ws.off('pong', onPong);
     ws.off('error', onError);
     ws.off('close', onClose);
     (ws as Socket)[CONNECTION] = undefined;
@@ -266,6 +264,12 @@ function onError(this: Socket, error: Error): void {
 function onClose(this: Socket, code: number, reason: Buffer): void {
   this[CONNECTION]?.closedByWs(code, reason);
 }
+
+/**
+ * Id (payload) of the latest ping of any connection: each connection's pings carry
+ * increasing ids, which is all pong matching needs, and a connection keeps no counter.
+ */
+let lastPingId = 0;
 
 function onPong(this: Socket, data: Buffer): void {
   this[CONNECTION]?.pongReceived(data);
