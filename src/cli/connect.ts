@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { WsAdapter } from '../adapters/ws/index.js';
 import {
   type CloseMessage,
+  type EngineExit,
   type OnCloseArgs,
   type OnMessageArgs,
   type OnOpenArgs,
@@ -13,8 +14,9 @@ import {
 import type { ConnectOptions } from './args.js';
 import { describeError, displayUrl, ExitCode } from './errors.js';
 import { type LineInput, readLines } from './input.js';
+import { outcomeOf, unsentReason } from './outcome.js';
 import { Reporter } from './reporter.js';
-import { SendQueue } from './send-queue.js';
+import { SendWindow } from './send-window.js';
 import { onTerminate } from './signals.js';
 import type { TerminalStream } from './status-line.js';
 
@@ -25,14 +27,16 @@ export interface ConnectIo {
   stderr: TerminalStream;
 }
 
-/** Lines held (typed while disconnected, or faster than the socket) before stdin is paused. */
-export const SEND_QUEUE_LIMIT = 1000;
+/**
+ * The engine's outbox, where lines typed while disconnected wait. Lines are handed to it
+ * only while it has room (see `SendWindow`), so stdin is paused rather than a line refused;
+ * no expiry (the timer's maximum, about 24 days): a line typed is kept until a connection
+ * takes it or the command ends.
+ */
+export const OUTBOX = Object.freeze({ maxMessages: 1000, maxBytes: 1_048_576, ttlMs: 2 ** 31 - 1 });
 
 /** Bound of `stop()`: above the ws adapter's 5 s close-handshake wait, so a silent server is waited out. */
 const STOP_TIMEOUT_MS = 6_000;
-
-/** How often, while reconnecting, the command checks that the engine has not given up. */
-const WATCH_INTERVAL_MS = 200;
 
 /** The close the command sends when it ends the connection (signal, `--once`). */
 const NORMAL_CLOSE: CloseMessage = Object.freeze({ code: StatusCode.NormalClosure, reason: '' });
@@ -50,7 +54,7 @@ type Phase = 'connecting' | 'open' | 'reconnecting' | 'ending';
 /** One run of the command: the engine, stdin, the output, and how it all ends. */
 class ConnectCommand {
   private readonly reporter: Reporter;
-  private readonly queue: SendQueue;
+  private readonly window: SendWindow;
   private readonly engine: WebSocketEngine;
   private readonly ending = new AbortController();
   private input: LineInput | undefined;
@@ -60,7 +64,8 @@ class ConnectCommand {
   private replied = false;
   /** Whether a connection was ever open. */
   private opened = false;
-  private watch: ReturnType<typeof setInterval> | undefined;
+  /** The last close received, for the line `--once` ends on. */
+  private lastClose: CloseMessage | undefined;
   private finish: (code: number) => void = () => {};
   private readonly done = new Promise<number>((resolve) => {
     this.finish = resolve;
@@ -72,12 +77,12 @@ class ConnectCommand {
   ) {
     const { json, quiet, base64 } = options;
     this.reporter = new Reporter({ stdout: io.stdout, stderr: io.stderr, json, quiet, base64 });
-    this.queue = new SendQueue({
-      limit: SEND_QUEUE_LIMIT,
-      onFull: () => this.input?.pause(),
-      onRoom: () => this.input?.resume(),
-    });
     this.engine = this.createEngine();
+    this.window = new SendWindow({
+      ...OUTBOX,
+      send: (line) => this.engine.send(line),
+      onRejected: (line, error) => this.unsent(line, error),
+    });
   }
 
   async run(): Promise<number> {
@@ -86,9 +91,12 @@ class ConnectCommand {
       // A closed pipe (`| head -1`): whoever read the output has what they wanted.
       void this.end(error.code === 'EPIPE' ? ExitCode.Ok : ExitCode.Failure);
     });
-    this.input = readLines(this.io.stdin, (line) => this.queue.push(line));
+    const started = this.engine.start();
+    // Lines read while the first connect is under way wait in the engine's outbox.
+    this.input = readLines(this.io.stdin, (line) => this.window.push(line));
     try {
-      await this.engine.start();
+      await started;
+      void this.engine.closed.then((exit) => this.engineEnded(exit));
     } catch (error) {
       const target = displayUrl(this.options.url);
       void this.end(ExitCode.Failure, `cannot connect to ${target}: ${describeError(error)}`);
@@ -120,6 +128,7 @@ class ConnectCommand {
       },
       // One at a time: messages print in arrival order, and a slow stdout slows the reading.
       readers: 1,
+      outbox: OUTBOX,
       autoReconnect: o.reconnect,
       reconnect: { maxRetries: o.maxRetries, initialDelayMs: o.retryDelayMs, maxDelayMs: o.maxRetryDelayMs },
       ...(o.keepaliveMs === undefined
@@ -138,16 +147,14 @@ class ConnectCommand {
     return this.options.url;
   }
 
-  private onOpen({ response, conn, restarting }: OnOpenArgs): void {
+  private onOpen({ response, restarting }: OnOpenArgs): void {
     if (this.phase === 'ending') return;
     this.phase = 'open';
     this.opened = true;
     this.attempt = 0;
-    this.stopWatch();
     const url = displayUrl(this.options.url);
+    // Lines that waited in the outbox go out right after this returns, before later ones.
     this.reporter.event({ event: 'open', url, protocol: response.protocol, restarting });
-    // Lines that waited go out first, in order, before any typed from now on.
-    this.queue.attach(conn);
   }
 
   private async onMessage({ message }: OnMessageArgs): Promise<void> {
@@ -164,68 +171,57 @@ class ConnectCommand {
   }
 
   private onClose({ closeMessage }: OnCloseArgs): CloseMessage {
-    this.queue.detach();
     const { code, reason } = closeMessage ?? NORMAL_CLOSE;
     this.reporter.event({ event: 'close', code, reason });
-    if (closeMessage === undefined || this.phase === 'ending') return NORMAL_CLOSE;
-    if (this.options.once) {
-      void this.end(
-        ExitCode.Failure,
-        `connection closed before a reply: ${code}${reason ? ` ${reason}` : ''}`,
-      );
-    } else if (!this.options.reconnect) {
-      void this.end(ExitCode.Ok);
-    } else {
-      this.phase = 'reconnecting';
-      this.startWatch();
-    }
+    if (closeMessage !== undefined) this.lastClose = closeMessage;
+    // Whether the engine reconnects or gives up, `engine.closed` tells.
+    if (this.phase !== 'ending') this.phase = 'reconnecting';
     return NORMAL_CLOSE;
   }
 
-  private onRestartError({ error, retryCount, exit }: OnRestartErrorArgs): void {
-    if (this.phase === 'ending') return;
-    const message = describeError(error);
-    if (retryCount >= this.options.maxRetries) {
-      exit();
-      void this.end(ExitCode.Failure, `gave up after ${retryCount} failed attempts: ${message}`);
-      return;
-    }
+  private onRestartError({ error, retryCount }: OnRestartErrorArgs): void {
+    // The last failure before giving up is reported by the end of the run, not as a retry.
+    if (this.phase === 'ending' || retryCount >= this.options.maxRetries) return;
     const { retryDelayMs, maxRetryDelayMs } = this.options;
     // The engine waits a random share of this (full jitter): the bound is what can be told.
     const nextWithinMs = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** (retryCount - 1));
-    this.reporter.event({ event: 'retry', failures: retryCount, error: message, nextWithinMs });
+    this.reporter.event({ event: 'retry', failures: retryCount, error: describeError(error), nextWithinMs });
+  }
+
+  /** The engine ended the run by itself: no reconnect to follow, or the retries ran out. */
+  private engineEnded(exit: EngineExit): void {
+    if (this.phase === 'ending') return;
+    const { code, error } = outcomeOf(exit, { options: this.options, lastClose: this.lastClose });
+    void this.end(code, error);
+  }
+
+  /** A line that will not be sent: said with its payload, so it can be sent again. */
+  private unsent(line: string, error: unknown): void {
+    // Never connected: the one error line says it all, the lines obviously went nowhere.
+    if (!this.opened) return;
+    this.reporter.event({ event: 'unsent', data: line, error: unsentReason(error) });
   }
 
   /**
-   * The engine's public API has no end-of-run event yet: while reconnecting, the command
-   * checks `isStarted` so that a run the engine ended itself ends the command too.
+   * Ends the command once: closes stdin and the connection (1000), reports the lines not
+   * sent, then why it ends.
    */
-  private startWatch(): void {
-    this.watch ??= setInterval(() => {
-      if (!this.engine.isStarted) void this.end(ExitCode.Failure, 'the engine stopped reconnecting');
-    }, WATCH_INTERVAL_MS);
-  }
-
-  private stopWatch(): void {
-    if (this.watch !== undefined) clearInterval(this.watch);
-    this.watch = undefined;
-  }
-
-  /** Ends the command once: closes stdin and the connection (1000), then reports why. */
   private async end(code: number, error?: string): Promise<void> {
     if (this.phase === 'ending') return;
     this.phase = 'ending';
     this.ending.abort();
-    this.stopWatch();
     this.input?.close();
+    this.window.close();
     this.reporter.stopProgress();
+    let stopped = true;
     try {
       await this.engine.stop();
     } catch {
       // stop() timed out: the socket is destroyed with the process.
+      stopped = false;
     }
-    // Never connected: the one error line says it all, the lines obviously went nowhere.
-    if (this.queue.size > 0 && this.opened) this.reporter.event({ event: 'unsent', lines: this.queue.size });
+    // Once the run is over every send has settled, or is about to: their lines come first.
+    if (stopped) await this.window.settled();
     if (error !== undefined) this.reporter.fatal(error);
     this.finish(code);
   }

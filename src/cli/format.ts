@@ -12,7 +12,7 @@ export type CliEvent =
   | { event: 'reconnecting'; attempt: number }
   | { event: 'retry'; failures: number; error: string; nextWithinMs: number }
   | { event: 'read_error'; error: string }
-  | { event: 'unsent'; lines: number }
+  | { event: 'unsent'; data: string; error: string }
   | { event: 'error'; error: string };
 
 /** A received message, as an event. */
@@ -48,7 +48,7 @@ export function humanLine(event: Exclude<CliEvent, { event: 'message' }>): strin
     case 'read_error':
       return `read error: ${event.error}`;
     case 'unsent':
-      return `${event.lines} line${event.lines === 1 ? '' : 's'} not sent`;
+      return `not sent (${event.error}): ${event.data}`;
     case 'error':
       return event.error;
   }

@@ -3,35 +3,33 @@ import type { Readable } from 'node:stream';
 
 /** Control over the lines being read from stdin. */
 export interface LineInput {
-  /** Stops reading (back-pressure); lines already read may still arrive. */
-  pause(): void;
-  /** Reads again after `pause()`. */
-  resume(): void;
-  /** Stops reading for good. */
+  /** Stops reading for good; no line is handed over after it. */
   close(): void;
 }
 
 /**
- * Calls `onLine` for each line of `stream` (without its `\n` or `\r\n`). End of input only
+ * Calls `onLine` for each line of `stream` (without its `\n` or `\r\n`), one at a time:
+ * the next line waits until the promise `onLine` returns settles. Meanwhile readline's
+ * iterator holds what was already read and pauses the stream once it holds 1024 lines,
+ * so a slow consumer slows the producer instead of filling memory. End of input only
  * ends the reading: the connection stays up until a signal or the server ends it.
  */
-export function readLines(stream: Readable, onLine: (line: string) => void): LineInput {
+export function readLines(stream: Readable, onLine: (line: string) => void | Promise<void>): LineInput {
   // Not a terminal interface: the terminal echoes what is typed, readline must not.
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
-  lines.on('line', onLine);
   let closed = false;
-  lines.once('close', () => {
-    closed = true;
-  });
+  const consume = async () => {
+    for await (const line of lines) {
+      if (closed) return;
+      await onLine(line);
+    }
+  };
+  // A failing stdin ends the reading only, like its end.
+  consume().catch(() => {});
   return {
-    pause: () => {
-      if (!closed) lines.pause();
-    },
-    resume: () => {
-      if (!closed) lines.resume();
-    },
     close: () => {
       if (closed) return;
+      closed = true;
       lines.close();
       // readline leaves its input flowing; a stdin left open would keep the process alive.
       stream.destroy();

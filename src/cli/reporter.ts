@@ -105,6 +105,7 @@ export class Reporter {
         break;
       }
       case 'read_error':
+      case 'unsent':
         return false;
       default:
         // Connected again, or ending: the status has nothing left to say.

@@ -1,5 +1,5 @@
 import { DEFAULT_ECHO_PORT } from './args.js';
-import { SEND_QUEUE_LIMIT } from './connect.js';
+import { OUTBOX } from './connect.js';
 
 /** `wscengine --help`. */
 export const MAIN_HELP = `Usage: wscengine <command> [options]
@@ -40,8 +40,9 @@ Options:
   -q, --quiet                 no events on stderr
   -h, --help                  show this help
 
-Lines typed while disconnected are kept (up to ${SEND_QUEUE_LIMIT}; then stdin is paused) and
-sent in order after the next connect. End of input does not close the connection.
+Lines typed while disconnected are kept (up to ${OUTBOX.maxMessages}; then stdin is paused) and
+sent in order after the next connect; a line that cannot be sent is printed on stderr
+('not sent (why): line'). End of input does not close the connection.
 SIGINT/SIGTERM close with 1000 and exit 0; a second one exits at once.
 An unreachable server exits 1 with one line on stderr.
 

@@ -1,8 +1,10 @@
 // How `wscengine connect` lives and ends: signals, reconnects, giving up, unreachable servers.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
+import { WebSocketServer } from 'ws';
 import { freePort, killAll, runCli, spawnCli, startServer, type TestServer } from './helpers.js';
 
 const STACK_FRAME = /^\s+at /m;
@@ -79,6 +81,49 @@ describe('wscengine connect: lifecycle', { timeout: 20_000 }, () => {
     const last = cli.stderr.lines.at(-1) ?? '';
     assert.match(last, /^wscengine: gave up after 2 failed attempts: .*ECONNREFUSED/);
     assert.doesNotMatch(cli.stderr.text, STACK_FRAME);
+  });
+
+  it('lines waiting when the engine gives up are reported with their payload, before the exit line', async () => {
+    // The first handshake is answered; later ones hang until --connect-timeout fails them. The
+    // session is short (under a second), so its close counts as the first of the two failures.
+    const wss = new WebSocketServer({ noServer: true });
+    const hung: Socket[] = [];
+    const http = createHttpServer();
+    http.on('upgrade', (request, socket, head) => {
+      if (wss.clients.size > 0 || hung.length > 0 || accepted) hung.push(socket as Socket);
+      else wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws));
+      accepted = true;
+    });
+    let accepted = false;
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    try {
+      const { port } = http.address() as { port: number };
+      const cli = spawnCli([
+        'connect',
+        `ws://127.0.0.1:${port}/`,
+        '--max-retries',
+        '2',
+        '--connect-timeout',
+        '1000',
+      ]);
+      await cli.stderr.waitFor('connected to');
+      for (const ws of wss.clients) ws.terminate();
+      await cli.stderr.waitFor(/^closed: 1006/);
+      cli.send('typed while offline');
+      cli.send('{"op":2}');
+      assert.equal(await cli.exit(), 1);
+      assert.deepEqual(cli.stderr.lines.slice(-3), [
+        'not sent (no connection before the end): typed while offline',
+        'not sent (no connection before the end): {"op":2}',
+        cli.stderr.lines.at(-1),
+      ]);
+      assert.match(cli.stderr.lines.at(-1) ?? '', /^wscengine: gave up after 2 failed attempts: /);
+    } finally {
+      for (const socket of hung) socket.destroy();
+      wss.close();
+      http.close();
+    }
   });
 
   it('--no-reconnect exits 0 when the server closes, with the code and reason on stderr', async () => {

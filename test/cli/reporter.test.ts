@@ -54,7 +54,7 @@ describe('Reporter', () => {
     r.event({ event: 'close', code: 1006, reason: '' });
     r.event({ event: 'reconnecting', attempt: 1 });
     r.event({ event: 'retry', failures: 1, error: 'refused', nextWithinMs: 1500 });
-    r.event({ event: 'unsent', lines: 2 });
+    r.event({ event: 'unsent', data: '{"op":1}', error: 'no connection before the end' });
     assert.equal(
       stderr.text,
       [
@@ -62,7 +62,7 @@ describe('Reporter', () => {
         'closed: 1006',
         'reconnecting: attempt 1',
         'failed (1 in a row): refused; next attempt within 1.5 s',
-        '2 lines not sent',
+        'not sent (no connection before the end): {"op":1}',
         '',
       ].join('\n'),
     );
