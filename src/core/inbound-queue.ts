@@ -26,21 +26,24 @@ interface Subscription {
   waiting: number;
 }
 
-/** The `pause`/`resume` functions given to the constructor. */
-interface SourceControl {
-  pause(): void;
-  resume(): void;
+/** How a queue is set up: its bounds, and the `pause`/`resume` given to the constructor, if any. */
+interface QueueSetup {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+  readonly pause?: () => void;
+  readonly resume?: () => void;
 }
 
-/** `limits` with defaults; a frozen complete one (an adapter's resolved options) is used as is. */
-function resolveLimits(limits: InboundQueueLimits): Readonly<Required<InboundQueueLimits>> {
+/** `limits` with defaults, and the controls; a frozen complete `limits` alone is used as is. */
+function queueSetup(limits: InboundQueueLimits, pause?: () => void, resume?: () => void): QueueSetup {
   const { maxMessages, maxBytes } = limits;
-  if (Object.isFrozen(limits) && maxMessages !== undefined && maxBytes !== undefined) {
-    return limits as Readonly<Required<InboundQueueLimits>>;
-  }
+  const complete = maxMessages !== undefined && maxBytes !== undefined;
+  if (Object.isFrozen(limits) && complete && !pause && !resume) return limits as QueueSetup;
   return Object.freeze({
     maxMessages: maxMessages ?? INBOUND_QUEUE_DEFAULTS.maxMessages,
     maxBytes: maxBytes ?? INBOUND_QUEUE_DEFAULTS.maxBytes,
+    pause,
+    resume,
   });
 }
 
@@ -79,14 +82,11 @@ export class InboundQueue {
   private consumer: QueueConsumer | undefined;
   private paused = false;
   private ended: { error: unknown } | undefined;
-  // One reference each, not two fields each: an adapter holds one queue per connection, and
-  // a connection's memory is mostly fields. Both are usually shared with other queues.
-  private readonly limits: Readonly<Required<InboundQueueLimits>>;
-  private readonly source: SourceControl | undefined;
+  /** Bounds and source controls: one reference, usually shared with the other queues. */
+  private readonly limits: QueueSetup;
 
   constructor(limits: InboundQueueLimits = INBOUND_QUEUE_DEFAULTS, pause?: () => void, resume?: () => void) {
-    this.limits = resolveLimits(limits);
-    this.source = pause || resume ? { pause: pause ?? noop, resume: resume ?? noop } : undefined;
+    this.limits = queueSetup(limits, pause, resume);
   }
 
   /** Messages waiting to be read. */
@@ -190,12 +190,12 @@ export class InboundQueue {
 
   /** Stops the source because the queue is full. Override to do it without the constructor's function. */
   protected pauseSource(): void {
-    this.source?.pause();
+    this.limits.pause?.();
   }
 
   /** Restarts the source once the queue drained to half. Override along with {@link pauseSource}. */
   protected resumeSource(): void {
-    this.source?.resume();
+    this.limits.resume?.();
   }
 
   /**
