@@ -1,5 +1,7 @@
 import { InvalidOptionsError } from '../../core/errors.js';
 import { INBOUND_QUEUE_DEFAULTS, type InboundQueueLimits } from '../../core/inbound-queue.js';
+import { unknownKeyIssues } from '../../core/option-keys.js';
+import { describeValue } from '../../core/validation.js';
 import type { WhatwgWebSocketConstructor } from './types.js';
 
 /**
@@ -58,6 +60,17 @@ export interface ResolvedWhatwgOptions {
   closeTimeoutMs: number;
 }
 
+// Every option there is: the WHATWG API takes nothing else, so any other key is a mistake.
+const KNOWN_KEYS: readonly string[] = Object.freeze([
+  'WebSocket',
+  'protocols',
+  'inboundQueue',
+  'inboundOverflow',
+  'closeTimeoutMs',
+]);
+const INBOUND_QUEUE_KEYS: readonly string[] = Object.freeze(['maxMessages', 'maxBytes']);
+const CONTEXT = 'WhatwgWebSocketAdapter options';
+
 // RFC 6455 4.1: a subprotocol is an HTTP token (RFC 7230 tchar).
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -66,29 +79,32 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @throws InvalidOptionsError listing every problem found.
  */
 export function resolveOptions(options: WhatwgWebSocketAdapterOptions = {}): ResolvedWhatwgOptions {
-  const issues: string[] = [];
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionsError([`expected an options object, got ${describeValue(options)}`], CONTEXT);
+  }
+  const issues = unknownKeyIssues(options, KNOWN_KEYS, '');
   const defaults = WHATWG_ADAPTER_DEFAULTS;
   const WebSocket = options.WebSocket ?? globalWebSocket();
   if (typeof WebSocket !== 'function') {
     issues.push(
       options.WebSocket === undefined
         ? "WebSocket: this runtime has no globalThis.WebSocket; pass a constructor, e.g. `import { WebSocket } from 'undici'` on Node 20"
-        : `WebSocket: expected a WebSocket constructor, got ${typeof options.WebSocket}`,
+        : `WebSocket: expected a WebSocket constructor, got ${show(options.WebSocket)}`,
     );
   }
   const protocols = checkProtocols(options.protocols ?? defaults.protocols, issues);
-  const queue = { ...defaults.inboundQueue, ...options.inboundQueue };
+  const queue = { ...defaults.inboundQueue, ...checkQueue(options.inboundQueue, issues) };
   checkPositiveInteger('inboundQueue.maxMessages', queue.maxMessages, issues);
   checkPositiveInteger('inboundQueue.maxBytes', queue.maxBytes, issues);
   const inboundOverflow = options.inboundOverflow ?? defaults.inboundOverflow;
   if (inboundOverflow !== 'fail' && inboundOverflow !== 'unbounded') {
-    issues.push(`inboundOverflow: expected 'fail' or 'unbounded', got ${JSON.stringify(inboundOverflow)}`);
+    issues.push(`inboundOverflow: expected 'fail' or 'unbounded', got ${show(inboundOverflow)}`);
   }
   const closeTimeoutMs = options.closeTimeoutMs ?? defaults.closeTimeoutMs;
-  if (!Number.isFinite(closeTimeoutMs) || closeTimeoutMs < 0) {
-    issues.push(`closeTimeoutMs: expected a finite number >= 0, got ${String(closeTimeoutMs)}`);
+  if (typeof closeTimeoutMs !== 'number' || !Number.isFinite(closeTimeoutMs) || closeTimeoutMs < 0) {
+    issues.push(`closeTimeoutMs: expected a finite number >= 0, got ${show(closeTimeoutMs)}`);
   }
-  if (issues.length > 0) throw new InvalidOptionsError(issues, 'WhatwgWebSocketAdapter options');
+  if (issues.length > 0) throw new InvalidOptionsError(issues, CONTEXT);
   return {
     WebSocket: WebSocket as WhatwgWebSocketConstructor,
     protocols,
@@ -98,6 +114,23 @@ export function resolveOptions(options: WhatwgWebSocketAdapterOptions = {}): Res
   };
 }
 
+/** An option's value in an issue: strings quoted (`got "5"` is not `got 5`), the rest described. */
+function show(value: unknown): string {
+  return typeof value === 'string'
+    ? JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)
+    : describeValue(value);
+}
+
+function checkQueue(value: unknown, issues: string[]): InboundQueueLimits | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push(`inboundQueue: expected an object such as { maxMessages, maxBytes }, got ${show(value)}`);
+    return undefined;
+  }
+  issues.push(...unknownKeyIssues(value, INBOUND_QUEUE_KEYS, 'inboundQueue.'));
+  return value as InboundQueueLimits;
+}
+
 function globalWebSocket(): unknown {
   return (globalThis as { WebSocket?: unknown }).WebSocket;
 }
@@ -105,7 +138,7 @@ function globalWebSocket(): unknown {
 function checkProtocols(value: unknown, issues: string[]): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list)) {
-    issues.push('protocols: expected a string or an array of strings');
+    issues.push(`protocols: expected a string or an array of strings, got ${show(value)}`);
     return [];
   }
   const seen = new Set<string>();
@@ -122,6 +155,6 @@ function checkProtocols(value: unknown, issues: string[]): string[] {
 
 function checkPositiveInteger(name: string, value: unknown, issues: string[]): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    issues.push(`${name}: expected an integer >= 1, got ${String(value)}`);
+    issues.push(`${name}: expected an integer >= 1, got ${show(value)}`);
   }
 }

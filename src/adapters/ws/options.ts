@@ -2,6 +2,8 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { ClientOptions } from 'ws';
 import { InvalidOptionsError } from '../../core/errors.js';
 import { INBOUND_QUEUE_DEFAULTS, type InboundQueueLimits } from '../../core/inbound-queue.js';
+import { closestName, unknownKeyIssues } from '../../core/option-keys.js';
+import { WS_KNOWN_KEYS } from './known-keys.js';
 
 /**
  * Options of {@link WsAdapter}: `ws`'s own client options (TLS `ca`/`cert`/`key`/
@@ -66,6 +68,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Node's timers cap delays at 2^31-1 ms and turn anything larger into 1 ms.
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
+const INBOUND_QUEUE_KEYS: readonly string[] = Object.freeze(['maxMessages', 'maxBytes']);
+
 const NO_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({});
 
 // What `new WsAdapter()` resolves to: one object for every adapter built without options,
@@ -91,6 +95,7 @@ export function resolveOptions(options: WsAdapterOptions = {}): ResolvedWsOption
       'WsAdapter options',
     );
   }
+  issues.push(...nearMissIssues(options));
   const { protocols, headers, inboundQueue, closeTimeoutMs, ...rest } = options;
   const client = hasOwnKeys(rest) ? rest : NO_CLIENT_OPTIONS;
   const resolved: ResolvedWsOptions = {
@@ -105,6 +110,8 @@ export function resolveOptions(options: WsAdapterOptions = {}): ResolvedWsOption
   };
   if (inboundQueue !== undefined && (typeof inboundQueue !== 'object' || inboundQueue === null)) {
     issues.push(`inboundQueue: expected an object, got ${typeOf(inboundQueue)}`);
+  } else if (inboundQueue !== undefined) {
+    issues.push(...unknownKeyIssues(inboundQueue, INBOUND_QUEUE_KEYS, 'inboundQueue.'));
   }
   checkInteger('inboundQueue.maxMessages', resolved.inboundQueue.maxMessages, 1, issues);
   checkInteger('inboundQueue.maxBytes', resolved.inboundQueue.maxBytes, 1, issues);
@@ -118,6 +125,19 @@ export function resolveOptions(options: WsAdapterOptions = {}): ResolvedWsOption
     resolved.closeTimeoutMs === RESOLVED_DEFAULTS.closeTimeoutMs &&
     client === NO_CLIENT_OPTIONS;
   return isDefault ? RESOLVED_DEFAULTS : resolved;
+}
+
+/**
+ * The keys that are near misses of a known one (`handshakeTimout`, `rejectUnauthorised`,
+ * `protocol`). Any other unknown key goes to `ws` as before: Node adds request options
+ * over time, and refusing one would break a working call.
+ */
+function nearMissIssues(options: object): string[] {
+  const nearMisses: Record<string, unknown> = {};
+  for (const key of Object.keys(options)) {
+    if (!WS_KNOWN_KEYS.includes(key) && closestName(key, WS_KNOWN_KEYS) !== undefined) nearMisses[key] = true;
+  }
+  return unknownKeyIssues(nearMisses, WS_KNOWN_KEYS, '');
 }
 
 function hasOwnKeys(object: object): boolean {

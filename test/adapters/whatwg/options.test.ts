@@ -90,4 +90,42 @@ describe('WhatwgWebSocketAdapter options', () => {
         }),
     );
   });
+
+  it('rejects unknown keys: a near miss names the one meant, any other lists the known ones', () => {
+    assert.throws(
+      () => new WhatwgWebSocketAdapter({ WebSocket, protocol: 'v1', headers: {} } as never),
+      (e) => {
+        assert.ok(e instanceof InvalidOptionsError);
+        assert.deepEqual(e.issues, [
+          'unknown option `protocol`: did you mean `protocols`?',
+          'unknown option `headers`: the known ones are WebSocket, protocols, inboundQueue, inboundOverflow, closeTimeoutMs',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('quotes string values in its issues: got "5" is not got 5', () => {
+    assert.throws(
+      () =>
+        new WhatwgWebSocketAdapter({
+          WebSocket,
+          closeTimeoutMs: '5',
+          inboundQueue: { maxBytes: '9' },
+        } as never),
+      (e) => {
+        assert.ok(e instanceof InvalidOptionsError);
+        assert.deepEqual(e.issues, [
+          'inboundQueue.maxBytes: expected an integer >= 1, got "9"',
+          'closeTimeoutMs: expected a finite number >= 0, got "5"',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('rejects options that are not an object', () => {
+    assert.throws(() => new WhatwgWebSocketAdapter(null as never), InvalidOptionsError);
+    assert.throws(() => new WhatwgWebSocketAdapter('x' as never), InvalidOptionsError);
+  });
 });

@@ -88,4 +88,58 @@ describe('WsAdapter options', () => {
   it('rejects options that are not an object', () => {
     assert.equal(issuesOf('fast').length, 1);
   });
+
+  it('names the option meant for a near miss of a known one, all at once', () => {
+    const issues = issuesOf({
+      handshakeTimout: 1,
+      rejectUnauthorised: false,
+      protocol: 'chat',
+      keepalive: true,
+    });
+    assert.deepEqual(issues, [
+      'unknown option `handshakeTimout`: did you mean `handshakeTimeout`?',
+      'unknown option `rejectUnauthorised`: did you mean `rejectUnauthorized`?',
+      'unknown option `protocol`: did you mean `protocols`?',
+      'unknown option `keepalive`: did you mean `keepAlive`?',
+    ]);
+  });
+
+  it('names the limit meant for a near miss inside inboundQueue', () => {
+    assert.deepEqual(issuesOf({ inboundQueue: { maxMessage: 4 } }), [
+      'unknown option `inboundQueue.maxMessage`: did you mean `inboundQueue.maxMessages`?',
+    ]);
+  });
+
+  it('passes a key close to no known one on to ws unchanged (pass-through options are never refused)', () => {
+    const resolved = resolveOptions({
+      someFutureNodeOption: 1,
+      ca: 'pem',
+      checkServerIdentity: () => undefined,
+    } as never);
+    assert.equal((resolved.client as Record<string, unknown>).someFutureNodeOption, 1);
+    assert.equal((resolved.client as Record<string, unknown>).ca, 'pem');
+  });
+
+  it('accepts every Node request and TLS option that ws passes through', () => {
+    assert.doesNotThrow(
+      () =>
+        new WsAdapter({
+          agent: undefined,
+          servername: 'example.com',
+          ciphers: 'HIGH',
+          family: 4,
+          localAddress: '127.0.0.1',
+          lookup: undefined,
+          timeout: 1000,
+          auth: 'u:p',
+          autoPong: true,
+          allowSynchronousEvents: false,
+          skipUTF8Validation: true,
+          protocolVersion: 13,
+          pfx: undefined,
+          passphrase: 'x',
+          closeTimeout: 1000,
+        } as WsAdapterOptions),
+    );
+  });
 });
