@@ -4,7 +4,12 @@ import { ConnectionClosedError, InvalidOptionsError } from '../core/errors.js';
 import { INBOUND_QUEUE_DEFAULTS, type InboundQueue, type InboundQueueLimits } from '../core/inbound-queue.js';
 import { INBOUND_QUEUE } from '../core/inbound-seam.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../core/message.js';
-import { validateClose, validateMessage, validateWebSocketUrl } from '../core/validation.js';
+import {
+  checkCallOptions,
+  validateClose,
+  validateMessage,
+  validateWebSocketUrl,
+} from '../core/validation.js';
 import type { InMemoryLink } from './in-memory-link.js';
 import type { InMemorySocket, LinkSettings } from './in-memory-types.js';
 
@@ -98,6 +103,7 @@ export class InMemoryAdapter implements WebSocketConnectionAdapter {
   /** Connects to the in-memory server; a connection this adapter already holds is closed (1001) and dropped first. */
   async dial(target: URL, options?: CallOptions): Promise<HandshakeResponse> {
     const url = validateWebSocketUrl(target);
+    checkCallOptions(options, 'dial');
     throwIfAborted(options?.signal);
     this.link?.abandon();
     this.link = undefined;
@@ -114,18 +120,21 @@ export class InMemoryAdapter implements WebSocketConnectionAdapter {
    * Sends a close frame and resolves once the server acknowledged it (automatic unless the
    * peer's `stopReading()`, then after `closeTimeoutMs`). Ignores `options.signal`.
    */
-  async close(code: number, reason = '', _options?: CallOptions): Promise<void> {
+  async close(code: number, reason = '', options?: CallOptions): Promise<void> {
     validateClose(code, reason);
+    checkCallOptions(options, 'close');
     if (!this.link) throw new ConnectionClosedError();
     await this.link.clientClose(code, reason);
   }
 
   async ping(options?: CallOptions): Promise<void> {
+    checkCallOptions(options, 'ping');
     if (!this.link) throw new ConnectionClosedError();
     await this.link.clientPing(options?.signal);
   }
 
   async read(options?: CallOptions): Promise<Message> {
+    checkCallOptions(options, 'read');
     if (!this.link) throw new ConnectionClosedError();
     throwIfAborted(options?.signal);
     return this.link.inbound.read(options?.signal);
@@ -144,6 +153,7 @@ export class InMemoryAdapter implements WebSocketConnectionAdapter {
 
   async write(type: MessageType, data: string | Uint8Array, options?: CallOptions): Promise<void> {
     validateMessage(type, data);
+    checkCallOptions(options, 'write');
     if (!this.link) throw new ConnectionClosedError();
     throwIfAborted(options?.signal);
     this.link.clientWrite({ type, data } as Message);

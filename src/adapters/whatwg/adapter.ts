@@ -7,7 +7,12 @@ import { INBOUND_QUEUE } from '../../core/inbound-seam.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
 import { redactUrl } from '../../core/redact.js';
 import { StatusCode } from '../../core/status.js';
-import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
+import {
+  checkCallOptions,
+  validateClose,
+  validateMessage,
+  validateWebSocketUrl,
+} from '../../core/validation.js';
 import { WhatwgConnection } from './connection.js';
 import { type ResolvedWhatwgOptions, resolveOptions, type WhatwgWebSocketAdapterOptions } from './options.js';
 import type { WhatwgErrorEventLike, WhatwgWebSocketLike } from './types.js';
@@ -76,6 +81,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
    */
   async dial(target: URL, options: CallOptions = {}): Promise<HandshakeResponse> {
     const url = validateWebSocketUrl(target);
+    checkCallOptions(options, 'dial');
     const previous = this.current;
     this.queue = undefined;
     if (previous) await previous.shutdown(StatusCode.NormalClosure, '', true);
@@ -102,13 +108,15 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
    */
   async close(code: number, reason = '', options: CallOptions = {}): Promise<void> {
     validateClose(code, reason);
+    checkCallOptions(options, 'close');
     const connection = this.current;
     if (!connection) throw new ConnectionClosedError();
     await connection.shutdown(code, reason, true, options.signal);
   }
 
   /** Always rejects with `UnsupportedOperationError`: the WHATWG API cannot send pings. */
-  async ping(_options: CallOptions = {}): Promise<void> {
+  async ping(options: CallOptions = {}): Promise<void> {
+    checkCallOptions(options, 'ping');
     throw new UnsupportedOperationError(PING_UNSUPPORTED);
   }
 
@@ -118,6 +126,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
    * `WebSocketCloseError`.
    */
   async read(options: CallOptions = {}): Promise<Message> {
+    checkCallOptions(options, 'read');
     if (!this.queue) throw new ConnectionClosedError();
     return this.queue.read(options.signal);
   }
@@ -140,6 +149,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
    */
   async write(type: MessageType, data: string | Uint8Array, options: CallOptions = {}): Promise<void> {
     validateMessage(type, data);
+    checkCallOptions(options, 'write');
     throwIfAborted(options.signal);
     const connection = this.current;
     if (!connection?.isOpen) throw new ConnectionClosedError();

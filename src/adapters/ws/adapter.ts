@@ -7,7 +7,12 @@ import { INBOUND_QUEUE } from '../../core/inbound-seam.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
 import { redactUrl } from '../../core/redact.js';
 import { StatusCode } from '../../core/status.js';
-import { validateClose, validateMessage, validateWebSocketUrl } from '../../core/validation.js';
+import {
+  checkCallOptions,
+  validateClose,
+  validateMessage,
+  validateWebSocketUrl,
+} from '../../core/validation.js';
 import { WsConnection } from './connection.js';
 import { awaitOpen } from './handshake.js';
 import { type ResolvedWsOptions, resolveOptions, type WsAdapterOptions } from './options.js';
@@ -55,6 +60,7 @@ export class WsAdapter implements WebSocketConnectionAdapter {
    */
   async dial(target: URL, options?: CallOptions): Promise<HandshakeResponse> {
     const url = validateWebSocketUrl(target);
+    checkCallOptions(options, 'dial');
     const signal = options?.signal;
     throwIfAborted(signal);
     // The old connection's close goes on even if this dial is given up.
@@ -80,6 +86,7 @@ export class WsAdapter implements WebSocketConnectionAdapter {
    */
   async close(code: number, reason = '', options?: CallOptions): Promise<void> {
     validateClose(code, reason);
+    checkCallOptions(options, 'close');
     const connection = this.connection;
     if (!connection) throw new ConnectionClosedError();
     if (!connection.isOpen) {
@@ -92,6 +99,11 @@ export class WsAdapter implements WebSocketConnectionAdapter {
 
   /** Sends a ping and resolves when its pong arrives; needs no concurrent `read`. */
   ping(options?: CallOptions): Promise<void> {
+    try {
+      checkCallOptions(options, 'ping');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const connection = this.connection;
@@ -101,6 +113,11 @@ export class WsAdapter implements WebSocketConnectionAdapter {
 
   /** The next message, queued or to come; rejects with `WebSocketCloseError` once closed. */
   read(options?: CallOptions): Promise<Message> {
+    try {
+      checkCallOptions(options, 'read');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const connection = this.connection;
@@ -122,6 +139,7 @@ export class WsAdapter implements WebSocketConnectionAdapter {
   write(type: MessageType, data: string | Uint8Array, options?: CallOptions): Promise<void> {
     try {
       validateMessage(type, data);
+      checkCallOptions(options, 'write');
     } catch (error) {
       return Promise.reject(error);
     }
