@@ -31,7 +31,6 @@ const MARGIN_MS = 600;
 const HALF_OPEN_BOUND_MS = 2 * KEEPALIVE.intervalMs + KEEPALIVE.timeoutMs + MARGIN_MS;
 const MOMENTS: readonly StopMoment[] = ['handshake', 'onOpen', 'onMessage', 'backoff', 'onClose', 'timer'];
 
-
 /** Fault kinds and their weights. */
 const FAULTS: readonly [string, number][] = [
   ['reset', 2],

@@ -172,7 +172,6 @@ export class EngineTracker {
     this.stopAt('backoff');
   }
 
-
   private stopAt(moment: StopMoment): void {
     if (this.armed !== moment) return;
     this.requestStop(moment);

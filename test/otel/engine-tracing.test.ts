@@ -8,7 +8,7 @@ import { createInMemoryPair } from '../../src/testing/in-memory.js';
 import { createMetrics, createTracing, serializeAll, useContextManager } from './helpers.js';
 
 const SECRETS = ['alice', 'PASSW0RD', 'T0KEN-SECRET', 'S1G'];
-const SECRET_URL = 'ws://alice:PASSW0RD@in-memory.test/feed?token=T0KEN-SECRET&sig=S1G#frag';
+const SECRET_URL = 'ws://alice:PASSW0RD@in-memory.test/feed?token=T0KEN-SECRET&sig=S1G';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;

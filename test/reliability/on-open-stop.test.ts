@@ -7,7 +7,6 @@ import { WebSocketEngine } from '../../src/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 
-
 function setup() {
   const adapter = new WebSocketConnectionAdapterMock();
   const client = new WebSocketClientMock();
