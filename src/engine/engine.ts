@@ -112,8 +112,8 @@ export class WebSocketEngine implements RunHost {
     } catch (error) {
       return Promise.reject(error);
     }
-    const keepalive = this.options.keepalive;
-    if (keepalive && !keepalive.heartbeat && !canPing(this.conn)) {
+    const { keepaliveIntervalMs, heartbeat } = this.options;
+    if (keepaliveIntervalMs > 0 && !heartbeat && !canPing(this.conn)) {
       const issue =
         'keepalive: this adapter cannot send pings (the WHATWG WebSocket API has none): add ' +
         'keepalive.heartbeat { message, isReply } for an application-level ping, or leave keepalive out';

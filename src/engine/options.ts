@@ -178,7 +178,12 @@ export interface ResolvedOptions {
   readonly openTimeoutMs: number;
   readonly stopTimeoutMs: number;
   readonly reconnect: ResolvedReconnect;
-  readonly keepalive: KeepaliveOptions | undefined;
+  /** `keepalive.intervalMs`; `0` when keepalive is off. Flat, not a copied group: one per engine. */
+  readonly keepaliveIntervalMs: number;
+  /** `keepalive.timeoutMs` (meaningful with `keepaliveIntervalMs`). */
+  readonly keepaliveTimeoutMs: number;
+  /** `keepalive.heartbeat`, if given. */
+  readonly heartbeat: HeartbeatOptions | undefined;
   readonly outbox: Readonly<Required<OutboxOptions>> | undefined;
   readonly requests: Readonly<Required<RequestsOptions>> | undefined;
   readonly clock: Clock;

@@ -82,7 +82,9 @@ export function resolveOptions(options: WebSocketEngineOptions): ResolvedOptions
     openTimeoutMs,
     stopTimeoutMs,
     reconnect,
-    keepalive,
+    keepaliveIntervalMs: keepalive?.intervalMs ?? 0,
+    keepaliveTimeoutMs: keepalive?.timeoutMs ?? 0,
+    heartbeat: keepalive?.heartbeat,
     outbox,
     requests,
     clock,
@@ -192,8 +194,7 @@ function resolveKeepalive(input: KeepaliveOptions | undefined, issues: Issues): 
   checkTimer(issues, 'keepalive.intervalMs', input.intervalMs, 1);
   checkTimer(issues, 'keepalive.timeoutMs', input.timeoutMs, 1);
   const heartbeat = resolveHeartbeat((input as { heartbeat?: unknown }).heartbeat, issues);
-  const resolved = { intervalMs: input.intervalMs, timeoutMs: input.timeoutMs };
-  return Object.freeze(heartbeat === undefined ? resolved : { ...resolved, heartbeat });
+  return { intervalMs: input.intervalMs, timeoutMs: input.timeoutMs, heartbeat };
 }
 
 function resolveHeartbeat(input: unknown, issues: Issues): HeartbeatOptions | undefined {

@@ -17,7 +17,7 @@ describe('engine options', () => {
     assert.equal(o.openTimeoutMs, 10_000);
     assert.equal(o.stopTimeoutMs, 10_000);
     assert.equal(o.startRetries, 0);
-    assert.equal(o.keepalive, undefined);
+    assert.equal(o.keepaliveIntervalMs, 0, 'keepalive off');
     assert.equal(o.reconnect.maxRetries, Number.POSITIVE_INFINITY);
     assert.equal(o.reconnect.jitter, 1);
   });
@@ -105,7 +105,7 @@ describe('engine options: timer bounds (regression)', () => {
     const keepalive = { intervalMs: 15_000, timeoutMs: 5_000 };
     const resolved = resolveEngineOptions({ ...base, keepalive });
     keepalive.intervalMs = 1;
-    assert.equal(resolved.keepalive?.intervalMs, 15_000);
+    assert.equal(resolved.keepaliveIntervalMs, 15_000);
     assert.ok(Object.isFrozen(resolved));
   });
 });
@@ -246,7 +246,7 @@ describe('engine options: keepalive.heartbeat', () => {
         ...base,
         keepalive: { intervalMs: 1, timeoutMs: 1, heartbeat },
       } as never);
-      const kept = (resolved.keepalive as { heartbeat?: unknown } | undefined)?.heartbeat;
+      const kept = resolved.heartbeat;
       assert.deepEqual(kept, heartbeat);
       assert.ok(Object.isFrozen(kept));
     }

@@ -3,7 +3,7 @@ import { CallbackError, UnsupportedOperationError, WebSocketCloseError } from '.
 import { type Message, MessageType } from '../../core/message.js';
 import { StatusCode } from '../../core/status.js';
 import { detached } from '../callbacks.js';
-import type { HeartbeatOptions, KeepaliveOptions } from '../options.js';
+import type { HeartbeatOptions } from '../options.js';
 import { joinSweep, leaveSweep, type SweepMember } from './keepalive-sweep.js';
 import type { SessionView } from './parts.js';
 
@@ -28,19 +28,15 @@ export class Keepalive implements SweepMember {
 
   constructor(private readonly session: SessionView) {}
 
-  private get options(): KeepaliveOptions {
-    return this.session.options.keepalive!;
-  }
-
   start(): void {
-    const { intervalMs, timeoutMs } = this.options;
-    joinSweep(this.session.options.clock, intervalMs, timeoutMs, this);
+    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.session.options;
+    joinSweep(clock, keepaliveIntervalMs, keepaliveTimeoutMs, this);
   }
 
   /** Stops for good: leaves the sweep; a ping in flight no longer counts. Idempotent. */
   stop(): void {
-    const { intervalMs, timeoutMs } = this.options;
-    leaveSweep(this.session.options.clock, intervalMs, timeoutMs, this);
+    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.session.options;
+    leaveSweep(clock, keepaliveIntervalMs, keepaliveTimeoutMs, this);
     this.pingTick = -1;
   }
 
@@ -49,7 +45,7 @@ export class Keepalive implements SweepMember {
    * nowhere else (not to `onMessage`).
    */
   messageArrived(message: Message): boolean {
-    const heartbeat = this.options.heartbeat;
+    const heartbeat = this.session.options.heartbeat;
     if (heartbeat !== undefined && !canPing(this.session.conn) && isReply(heartbeat, message)) {
       // As a pong: alive now, and the next look sends another if nothing else arrives.
       this.pingTick = -1;
@@ -79,14 +75,14 @@ export class Keepalive implements SweepMember {
       this.seen = false;
       return;
     }
-    const reason = `keepalive timeout: no pong within ${this.options.timeoutMs} ms`;
+    const reason = `keepalive timeout: no pong within ${this.session.options.keepaliveTimeoutMs} ms`;
     this.session.end('keepalive', new WebSocketCloseError(StatusCode.AbnormalClosure, reason));
   }
 
   private sendPing(tick: number): void {
     const { conn, options } = this.session;
     this.pingTick = tick;
-    const heartbeat = this.options.heartbeat !== undefined && !canPing(conn);
+    const heartbeat = this.session.options.heartbeat !== undefined && !canPing(conn);
     // Detached: the sweep's timer runs in whatever context armed it first.
     const sent = detached(options.telemetry, () => (heartbeat ? this.sendHeartbeat() : conn.ping()));
     sent.then(
@@ -107,7 +103,7 @@ export class Keepalive implements SweepMember {
 
   /** Writes the heartbeat message, for an adapter that cannot ping: its reply is the pong. */
   private sendHeartbeat(): Promise<void> {
-    const heartbeat = this.options.heartbeat!;
+    const heartbeat = this.session.options.heartbeat!;
     let data: string | Uint8Array;
     try {
       data = typeof heartbeat.message === 'function' ? heartbeat.message() : heartbeat.message;

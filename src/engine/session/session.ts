@@ -67,7 +67,7 @@ export class Session implements SessionContext, SessionEvents {
   constructor(private readonly host: SessionHost) {
     this.openedAt = host.options.clock.now();
     this.reader = new Reader(this);
-    this.keepalive = host.options.keepalive && new Keepalive(this);
+    this.keepalive = host.options.keepaliveIntervalMs > 0 ? new Keepalive(this) : undefined;
   }
 
   /** A UUID of this session (one connection), the same every time it is asked for. */
