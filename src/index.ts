@@ -16,14 +16,13 @@ export {
   type InvalidArgumentCode,
   InvalidArgumentError,
   InvalidOptionsError,
-  RequestError,
-  SendError,
   UnsupportedOperationError,
   WebSocketCloseError,
   WscEngineError,
 } from './core/errors.js';
 export { INBOUND_QUEUE_DEFAULTS, InboundQueue, type InboundQueueLimits } from './core/inbound-queue.js';
 export { type CallOptions, type HandshakeResponse, type Message, MessageType } from './core/message.js';
+export { RequestError, SendError } from './core/send-errors.js';
 export { StatusCode } from './core/status.js';
 export { validateClose, validateMessage, validateWebSocketUrl } from './core/validation.js';
 export * from './engine/index.js';

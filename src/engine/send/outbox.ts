@@ -1,5 +1,6 @@
 import { onAbort } from '../../core/abort.js';
-import { ErrorCode, SendError } from '../../core/errors.js';
+import { ErrorCode } from '../../core/errors.js';
+import { SendError } from '../../core/send-errors.js';
 import type { OutboxOptions } from '../options.js';
 import type { Clock } from '../types.js';
 

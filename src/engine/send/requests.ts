@@ -1,6 +1,7 @@
 import { onAbort } from '../../core/abort.js';
-import { ErrorCode, InvalidArgumentError, RequestError } from '../../core/errors.js';
+import { ErrorCode, InvalidArgumentError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
+import { RequestError } from '../../core/send-errors.js';
 import { checkCallOptions } from '../../core/validation.js';
 import type { RequestCallOptions, RequestsOptions } from '../options.js';
 import type { Clock } from '../types.js';
