@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { noop, onAbort } from '../../core/abort.js';
-import { ConnectionClosedError, WebSocketCloseError } from '../../core/errors.js';
+import { WebSocketCloseError } from '../../core/errors.js';
 import { InboundQueue, type InboundQueueLimits } from '../../core/inbound-queue.js';
 import { MessageType } from '../../core/message.js';
 import { PendingCalls, PendingWrites } from './pending.js';
@@ -277,10 +277,4 @@ function onPong(this: Socket, data: Buffer): void {
 
 function terminate(ws: WebSocket): void {
   ws.terminate();
-}
-
-function _sendError(error: Error, what: string): ConnectionClosedError {
-  return new ConnectionClosedError(`the connection closed before ${what}: ${error.message}`, {
-    cause: error,
-  });
 }
