@@ -28,32 +28,13 @@ import {
   WebSocketCloseError,
   WebSocketEngine,
   type WebSocketEngineOptions,
-  type WscEngineError,
 } from '../src/index.js';
 import { type ConformancePeer, createInMemoryPair, type PeerConnection } from '../src/testing/index.js';
 import { startWsPeer } from '../src/testing/node/index.js';
 import { until } from './engine/helpers.js';
-
-type ErrorClass = abstract new (...args: never[]) => WscEngineError;
+import { expectError, thrown } from './support/expect-error.js';
 
 const text = (data: string): Message => ({ type: MessageType.Text, data });
-
-/** `error` is a `Class` with `code` (and its `name`), and its message matches `fix`. */
-function expectError(error: unknown, Class: ErrorClass, code: string | number, fix: RegExp): void {
-  assert.ok(error instanceof Class, `expected a ${Class.name}, got ${String(error)}`);
-  assert.equal(error.code, code);
-  assert.equal(error.name, Class.name);
-  assert.match(error.message, fix);
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('nothing was thrown');
-}
 
 const rejection = (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(

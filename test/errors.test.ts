@@ -11,11 +11,11 @@ import {
   InvalidOptionsError,
   validateWebSocketUrl,
   WebSocketEngine,
-  WscEngineError,
 } from '../src/index.js';
 import { WebSocketConnectionAdapterMock } from '../src/testing/mock-adapter.js';
 import { freePort } from './adapters/ws/helpers.js';
 import { secretsIn } from './core/leak-check.js';
+import { expectError, thrown } from './support/expect-error.js';
 
 const base = {
   url: 'ws://127.0.0.1:1/',
@@ -23,35 +23,12 @@ const base = {
   client: { onMessage() {} },
 };
 
-/** Asserts `error` is a `Class` of the library with `code`, and its message matches `fix`. */
-function assertError(
-  error: unknown,
-  Class: abstract new (...args: never[]) => WscEngineError,
-  code: string,
-  fix: RegExp,
-) {
-  assert.ok(error instanceof Class, `expected a ${Class.name}, got ${String(error)}`);
-  assert.ok(error instanceof WscEngineError);
-  assert.equal(error.code, code);
-  assert.equal(error.name, Class.name);
-  assert.match(error.message, fix);
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('nothing was thrown');
-}
-
 // Wiring pending in src/engine/engine.ts: checkCallOptions(options, 'start' / 'stop').
 
 describe('errors: bad options', () => {
   it('a misspelt option: InvalidOptionsError ERR_INVALID_OPTIONS naming the option meant', () => {
     const error = thrown(() => new WebSocketEngine({ ...base, reconect: { maxRetries: 1 } } as never));
-    assertError(
+    expectError(
       error,
       InvalidOptionsError,
       ErrorCode.InvalidOptions,
@@ -63,7 +40,7 @@ describe('errors: bad options', () => {
     const error = thrown(
       () => new WebSocketEngine({ ...base, client: { onMessage() {}, onclose() {} } } as never),
     );
-    assertError(
+    expectError(
       error,
       InvalidOptionsError,
       ErrorCode.InvalidOptions,
@@ -73,7 +50,7 @@ describe('errors: bad options', () => {
 
   it('a static http:// url: InvalidOptionsError in the constructor, saying to use ws://', () => {
     const error = thrown(() => new WebSocketEngine({ ...base, url: 'http://example.com/feed' }));
-    assertError(
+    expectError(
       error,
       InvalidOptionsError,
       ErrorCode.InvalidOptions,
@@ -94,7 +71,7 @@ describe('errors: bad arguments are InvalidArgumentError ERR_INVALID_ARGUMENT, n
   it('readMutex.runExclusive(notAFunction) rejects saying to pass a function', async () => {
     const engine = new WebSocketEngine(base);
     const error = await engine.readMutex.runExclusive('not a function' as never).catch((e: unknown) => e);
-    assertError(
+    expectError(
       error,
       InvalidArgumentError,
       ErrorCode.InvalidArgument,
@@ -106,7 +83,7 @@ describe('errors: bad arguments are InvalidArgumentError ERR_INVALID_ARGUMENT, n
   it('readMutex.lock({ signal: {} }) rejects saying to pass an AbortSignal', async () => {
     const engine = new WebSocketEngine(base);
     const error = await engine.readMutex.lock({ signal: {} as never }).catch((e: unknown) => e);
-    assertError(
+    expectError(
       error,
       InvalidArgumentError,
       ErrorCode.InvalidArgument,
@@ -126,7 +103,7 @@ describe('errors: bad arguments are InvalidArgumentError ERR_INVALID_ARGUMENT, n
         { signal: 'x' as never },
       )
       .catch((e: unknown) => e);
-    assertError(
+    expectError(
       error,
       InvalidArgumentError,
       ErrorCode.InvalidArgument,
@@ -139,7 +116,7 @@ describe('errors: bad arguments are InvalidArgumentError ERR_INVALID_ARGUMENT, n
     const adapter = new WebSocketConnectionAdapterMock();
     const engine = new WebSocketEngine({ ...base, adapter });
     const error = await engine.start({ signal: {} as never }).catch((e: unknown) => e);
-    assertError(
+    expectError(
       error,
       InvalidArgumentError,
       ErrorCode.InvalidArgument,
@@ -152,7 +129,7 @@ describe('errors: bad arguments are InvalidArgumentError ERR_INVALID_ARGUMENT, n
   it('engine.stop({ signal: "x" }) rejects saying to pass an AbortSignal', async () => {
     const engine = new WebSocketEngine(base);
     const error = await engine.stop({ signal: 'x' as never }).catch((e: unknown) => e);
-    assertError(
+    expectError(
       error,
       InvalidArgumentError,
       ErrorCode.InvalidArgument,
@@ -163,7 +140,7 @@ describe('errors: bad arguments are InvalidArgumentError ERR_INVALID_ARGUMENT, n
   it('engine.start(null) rejects saying what options are', async () => {
     const engine = new WebSocketEngine(base);
     const error = await engine.start(null as never).catch((e: unknown) => e);
-    assertError(
+    expectError(
       error,
       InvalidArgumentError,
       ErrorCode.InvalidArgument,
@@ -177,7 +154,7 @@ describe('errors: messages say why, and never carry credentials', () => {
     const port = await freePort();
     const engine = new WebSocketEngine({ ...base, url: `ws://127.0.0.1:${port}/`, adapter: new WsAdapter() });
     const error = await engine.start().catch((e: unknown) => e);
-    assertError(
+    expectError(
       error,
       EngineStartError,
       ErrorCode.EngineStart,
@@ -199,7 +176,7 @@ describe('errors: messages say why, and never carry credentials', () => {
 
   it('an unparsable URL with credentials: InvalidArgumentError ERR_INVALID_URL with no trace of them', () => {
     const error = thrown(() => validateWebSocketUrl('wss://alice:S3CRET-PASS@[bad/?token=S3CRET-TOKEN'));
-    assertError(
+    expectError(
       error,
       InvalidArgumentError,
       ErrorCode.InvalidUrl,
