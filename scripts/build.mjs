@@ -1,7 +1,7 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) with plain tsc, so `import` and
 // `require` both work on Node 20 and each half ships its own .d.ts next to its .js.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -21,5 +21,17 @@ for (const [dir, type] of [
 ]) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type })}\n`);
+}
+// tsc declares a class with #private members as `#private;`, which a consumer compiling
+// for ES5 rejects (TS18028) unless it skips lib checks. The marker only makes the class
+// nominal; without it the declarations type-check for every target.
+for (const dir of ['dist/esm', 'dist/cjs']) {
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.d.ts')) continue;
+    const path = `${dir}/${file}`;
+    const text = readFileSync(path, 'utf8');
+    const stripped = text.replace(/^ +#private;\n/gm, '');
+    if (stripped !== text) writeFileSync(path, stripped);
+  }
 }
 console.log('build: dist/esm and dist/cjs written');

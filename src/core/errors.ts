@@ -6,6 +6,9 @@ import { retryAfterOf } from './retry-after.js';
  * {@link WebSocketCloseError}, whose `code` is the close status code). Tests and callers
  * match on these, never on message text.
  */
+// The library itself writes the strings (type-checked against this object's values), so a
+// browser bundle that never reads `ErrorCode` leaves the object out (bench/README.md,
+// "Bundle size").
 export const ErrorCode = {
   ConnectionClosed: 'ERR_CONNECTION_CLOSED',
   Handshake: 'ERR_HANDSHAKE',
@@ -85,7 +88,7 @@ export class ConnectionClosedError extends WscEngineError {
     message = 'no open connection: dial first, or the connection is already closed',
     options?: { cause?: unknown },
   ) {
-    super(ErrorCode.ConnectionClosed, message, options);
+    super('ERR_CONNECTION_CLOSED', message, options);
   }
 }
 
@@ -126,7 +129,7 @@ export class HandshakeError extends WscEngineError {
     options?: { cause?: unknown; message?: string; retryAfterMs?: number },
   ) {
     super(
-      ErrorCode.Handshake,
+      'ERR_HANDSHAKE',
       options?.message ?? `handshake failed: server answered ${status} instead of 101`,
       options,
     );
@@ -143,7 +146,7 @@ export class DialError extends WscEngineError {
   override name = 'DialError';
   declare readonly code: typeof ErrorCode.Dial;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.Dial, message, options);
+    super('ERR_DIAL', message, options);
   }
 }
 
@@ -178,7 +181,7 @@ export class UnsupportedOperationError extends WscEngineError {
   override name = 'UnsupportedOperationError';
   declare readonly code: typeof ErrorCode.Unsupported;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.Unsupported, message, options);
+    super('ERR_UNSUPPORTED', message, options);
   }
 }
 
@@ -189,7 +192,7 @@ export class InvalidOptionsError extends WscEngineError {
   /** One line per problem, each naming the option and what is expected. */
   readonly issues: string[];
   constructor(issues: string[], subject = 'options') {
-    super(ErrorCode.InvalidOptions, `invalid ${subject}:\n  - ${issues.join('\n  - ')}`);
+    super('ERR_INVALID_OPTIONS', `invalid ${subject}:\n  - ${issues.join('\n  - ')}`);
     this.issues = issues;
   }
 }
@@ -203,7 +206,7 @@ export class EngineStartError extends WscEngineError {
   override name = 'EngineStartError';
   declare readonly code: typeof ErrorCode.EngineStart;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.EngineStart, withCause(message, options), options);
+    super('ERR_ENGINE_START', withCause(message, options), options);
   }
 }
 
@@ -215,7 +218,7 @@ export class EngineStopError extends WscEngineError {
   override name = 'EngineStopError';
   declare readonly code: typeof ErrorCode.EngineStop;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.EngineStop, withCause(message, options), options);
+    super('ERR_ENGINE_STOP', withCause(message, options), options);
   }
 }
 
@@ -224,7 +227,7 @@ export class EngineStateError extends WscEngineError {
   override name = 'EngineStateError';
   declare readonly code: typeof ErrorCode.EngineState;
   constructor(message: string) {
-    super(ErrorCode.EngineState, message);
+    super('ERR_ENGINE_STATE', message);
   }
 }
 
@@ -239,7 +242,7 @@ export class CallbackError extends WscEngineError {
   /** The callback that failed, e.g. `'onMessage'`. */
   readonly callback: string;
   constructor(callback: string, cause: unknown) {
-    super(ErrorCode.Callback, `${callback} failed: ${describe(cause)}`, { cause });
+    super('ERR_CALLBACK', `${callback} failed: ${describe(cause)}`, { cause });
     this.callback = callback;
   }
 }

@@ -13,17 +13,11 @@ export interface InboundQueueLimits {
 /** Defaults of {@link InboundQueueLimits}. */
 export const INBOUND_QUEUE_DEFAULTS = Object.freeze({ maxMessages: 1024, maxBytes: 16 * 1024 * 1024 });
 
+/** A `read` waiting for a message; `off` removes its abort listener. */
 interface Waiter {
   resolve(message: Message): void;
   reject(error: unknown): void;
-  subscription: Subscription | undefined;
-}
-
-/** One abort listener on one signal, shared by every read waiting with that signal. */
-interface Subscription {
-  readonly signal: AbortSignal;
   off(): void;
-  waiting: number;
 }
 
 /** How a queue is set up: its bounds, and the `pause`/`resume` given to the constructor, if any. */
@@ -50,14 +44,6 @@ function queueSetup(limits: InboundQueueLimits, pause?: () => void, resume?: () 
 // Shared and never written: the ring is allocated on the first push, so an idle
 // connection pays nothing for it.
 const NO_RING: (Message | undefined)[] = [];
-const NO_SIZES: number[] = [];
-/** Waiting reads and their signal subscriptions: one record, made by the first `read` that waits. */
-interface Reads {
-  waiters: Waiter[];
-  subscriptions: Subscription[];
-}
-// A consumer that watches (`watch`) and takes messages with `shift` never allocates it.
-const NO_READS: Reads = Object.freeze({ waiters: [], subscriptions: [] }) as unknown as Reads;
 
 /**
  * The inbound side of an adapter: messages the socket delivered and `read` calls waiting
@@ -72,41 +58,40 @@ const NO_READS: Reads = Object.freeze({ waiters: [], subscriptions: [] }) as unk
  * Adapters feed it from their library's events; it owns no socket and no timer.
  */
 export class InboundQueue {
-  private ring: (Message | undefined)[] = NO_RING;
-  /** Size of each queued message, at the same index: measured once, at push. */
-  private sizes: number[] = NO_SIZES;
-  private head = 0;
-  private count = 0;
-  private bytes = 0;
-  private reads: Reads = NO_READS;
-  private consumer: QueueConsumer | undefined;
-  private paused = false;
-  private ended: { error: unknown } | undefined;
+  #ring: (Message | undefined)[] = NO_RING;
+  #head = 0;
+  #count = 0;
+  #bytes = 0;
+  /** Reads waiting for a message, oldest first; made by the first read that waits. */
+  #waiters: Waiter[] | undefined;
+  #consumer: QueueConsumer | undefined;
+  #paused = false;
+  #ended: { error: unknown } | undefined;
   /** Bounds and source controls: one reference, usually shared with the other queues. */
-  private readonly limits: QueueSetup;
+  readonly #limits: QueueSetup;
 
   constructor(limits: InboundQueueLimits = INBOUND_QUEUE_DEFAULTS, pause?: () => void, resume?: () => void) {
-    this.limits = queueSetup(limits, pause, resume);
+    this.#limits = queueSetup(limits, pause, resume);
   }
 
   /** Messages waiting to be read. */
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
   /** Whether the source is paused because the queue is full. */
   get isPaused(): boolean {
-    return this.paused;
+    return this.#paused;
   }
 
   /** Whether the queue holds as many messages or bytes as its limits allow. */
   get isFull(): boolean {
-    return this.count >= this.limits.maxMessages || this.bytes >= this.limits.maxBytes;
+    return this.#count >= this.#limits.maxMessages || this.#bytes >= this.#limits.maxBytes;
   }
 
   /** Whether `end()` was called. */
   get isEnded(): boolean {
-    return this.ended !== undefined;
+    return this.#ended !== undefined;
   }
 
   /**
@@ -115,26 +100,23 @@ export class InboundQueue {
    * `end()`.
    */
   push(message: Message): void {
-    if (this.ended) return;
-    if (this.reads.waiters.length > 0) {
-      const waiter = this.reads.waiters.shift()!;
-      if (waiter.subscription) this.release(waiter.subscription);
+    if (this.#ended) return;
+    const waiter = this.#waiters?.shift();
+    if (waiter) {
+      waiter.off();
       waiter.resolve(message);
       return;
     }
-    if (this.count === 0 && this.consumer?.offer?.(message)) return;
-    if (this.count === this.ring.length) this.grow();
-    const index = (this.head + this.count) & (this.ring.length - 1);
-    const size = sizeOf(message);
-    this.ring[index] = message;
-    this.sizes[index] = size;
-    this.count++;
-    this.bytes += size;
-    if (!this.paused && this.isFull) {
-      this.paused = true;
+    if (this.#count === 0 && this.#consumer?.offer?.(message)) return;
+    if (this.#count === this.#ring.length) this.#grow();
+    this.#ring[(this.#head + this.#count) & (this.#ring.length - 1)] = message;
+    this.#count++;
+    this.#bytes += sizeOf(message);
+    if (!this.#paused && this.isFull) {
+      this.#paused = true;
       this.pauseSource();
     }
-    this.consumer?.queued();
+    this.#consumer?.queued();
   }
 
   /**
@@ -144,31 +126,32 @@ export class InboundQueue {
    * `ended()` once on `end()`, or at once if the queue has already ended.
    */
   watch(consumer: QueueConsumer | undefined): void {
-    this.consumer = consumer;
-    if (consumer && this.ended) consumer.ended();
+    this.#consumer = consumer;
+    if (consumer && this.#ended) consumer.ended();
   }
 
   /** Takes the oldest queued message without waiting, or `undefined`. */
   shift(): Message | undefined {
-    if (this.count === 0) return undefined;
+    if (this.#count === 0) return undefined;
+    const limits = this.#limits;
     // Resume before taking the message: a source that pushes synchronously from `resume`
     // may wake a consumer that drains the queue from inside this call, and it must find
     // the head still in place for the order to hold.
     if (
-      this.paused &&
-      this.count - 1 <= this.limits.maxMessages >> 1 &&
-      this.bytes - this.sizes[this.head]! <= this.limits.maxBytes / 2
+      this.#paused &&
+      this.#count - 1 <= limits.maxMessages >> 1 &&
+      this.#bytes - sizeOf(this.#ring[this.#head]!) <= limits.maxBytes / 2
     ) {
-      this.paused = false;
-      if (!this.ended) this.resumeSource();
-      if (this.count === 0) return undefined;
+      this.#paused = false;
+      if (!this.#ended) this.resumeSource();
+      if (this.#count === 0) return undefined;
     }
-    const head = this.head;
-    const message = this.ring[head]!;
-    this.ring[head] = undefined;
-    this.head = (head + 1) & (this.ring.length - 1);
-    this.count--;
-    this.bytes -= this.sizes[head]!;
+    const head = this.#head;
+    const message = this.#ring[head]!;
+    this.#ring[head] = undefined;
+    this.#head = (head + 1) & (this.#ring.length - 1);
+    this.#count--;
+    this.#bytes -= sizeOf(message);
     return message;
   }
 
@@ -181,68 +164,28 @@ export class InboundQueue {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const message = this.shift();
     if (message) return Promise.resolve(message);
-    if (this.ended) return Promise.reject(this.ended.error);
+    if (this.#ended) return Promise.reject(this.#ended.error);
     return new Promise<Message>((resolve, reject) => {
-      if (this.reads === NO_READS) this.reads = { waiters: [], subscriptions: [] };
-      this.reads.waiters.push({ resolve, reject, subscription: signal && this.subscribe(signal) });
+      this.#waiters ??= [];
+      const waiters = this.#waiters;
+      const waiter: Waiter = { resolve, reject, off: noop };
+      waiter.off = onAbort(signal, (reason) => {
+        const index = waiters.indexOf(waiter);
+        if (index >= 0) waiters.splice(index, 1);
+        reject(reason);
+      });
+      waiters.push(waiter);
     });
   }
 
   /** Stops the source because the queue is full. Override to do it without the constructor's function. */
   protected pauseSource(): void {
-    this.limits.pause?.();
+    this.#limits.pause?.();
   }
 
   /** Restarts the source once the queue drained to half. Override along with {@link pauseSource}. */
   protected resumeSource(): void {
-    this.limits.resume?.();
-  }
-
-  /**
-   * Listens to `signal` once for all reads that wait with it. A caller that passes the same
-   * signal to every read (the engine does) costs one listener per signal, not an
-   * add/removeEventListener pair per read; the latest signal stays subscribed while idle.
-   */
-  private subscribe(signal: AbortSignal): Subscription {
-    let subscription: Subscription | undefined;
-    // A loop, not find(): no closure per blocking read.
-    for (const s of this.reads.subscriptions) if (s.signal === signal) subscription = s;
-    if (!subscription) {
-      const created: Subscription = { signal, waiting: 0, off: noop };
-      created.off = onAbort(signal, (reason) => this.abortWaiters(created, reason));
-      for (const idle of this.reads.subscriptions.filter((s) => s.waiting === 0)) this.unsubscribe(idle);
-      this.reads.subscriptions.push(created);
-      subscription = created;
-    }
-    subscription.waiting++;
-    return subscription;
-  }
-
-  /** A read waiting with `subscription` got its message. */
-  private release(subscription: Subscription): void {
-    subscription.waiting--;
-    // Keep the newest subscription for the next read; drop older ones nobody waits on.
-    if (
-      subscription.waiting === 0 &&
-      subscription !== this.reads.subscriptions[this.reads.subscriptions.length - 1]
-    ) {
-      this.unsubscribe(subscription);
-    }
-  }
-
-  private unsubscribe(subscription: Subscription): void {
-    subscription.off();
-    const index = this.reads.subscriptions.indexOf(subscription);
-    if (index >= 0) this.reads.subscriptions.splice(index, 1);
-  }
-
-  private abortWaiters(subscription: Subscription, reason: unknown): void {
-    this.unsubscribe(subscription);
-    const rejected = this.reads.waiters.filter((w) => w.subscription === subscription);
-    if (rejected.length === 0) return;
-    const kept = this.reads.waiters.filter((w) => w.subscription !== subscription);
-    this.reads.waiters.splice(0, this.reads.waiters.length, ...kept);
-    for (const waiter of rejected) waiter.reject(reason);
+    this.#limits.resume?.();
   }
 
   /**
@@ -252,48 +195,39 @@ export class InboundQueue {
    * Only the first call counts.
    */
   end(error: unknown, dropQueued = false): void {
-    if (this.ended) return;
-    this.ended = { error };
+    if (this.#ended) return;
+    this.#ended = { error };
     if (dropQueued) {
-      this.clear();
-      if (this.paused) {
-        this.paused = false;
+      this.#ring = NO_RING;
+      this.#head = this.#count = this.#bytes = 0;
+      if (this.#paused) {
+        this.#paused = false;
         this.resumeSource();
       }
     }
-    const { subscriptions, waiters } = this.reads;
-    this.reads = NO_READS;
-    for (const subscription of subscriptions) subscription.off();
-    for (const waiter of waiters) waiter.reject(error);
-    this.consumer?.ended();
-  }
-
-  private clear(): void {
-    this.ring = NO_RING;
-    this.sizes = NO_SIZES;
-    this.head = 0;
-    this.count = 0;
-    this.bytes = 0;
-  }
-
-  private grow(): void {
-    const capacity = Math.max(16, this.ring.length * 2);
-    const next: (Message | undefined)[] = new Array(capacity);
-    const sizes: number[] = new Array(capacity).fill(0);
-    const mask = this.ring.length - 1;
-    for (let i = 0; i < this.count; i++) {
-      next[i] = this.ring[(this.head + i) & mask];
-      sizes[i] = this.sizes[(this.head + i) & mask]!;
+    const waiters = this.#waiters ?? [];
+    this.#waiters = undefined;
+    for (const waiter of waiters) {
+      waiter.off();
+      waiter.reject(error);
     }
-    this.ring = next;
-    this.sizes = sizes;
-    this.head = 0;
+    this.#consumer?.ended();
+  }
+
+  #grow(): void {
+    const ring = this.#ring;
+    const next: (Message | undefined)[] = new Array(Math.max(16, ring.length * 2));
+    const mask = ring.length - 1;
+    for (let i = 0; i < this.#count; i++) next[i] = ring[(this.#head + i) & mask];
+    this.#ring = next;
+    this.#head = 0;
   }
 }
 
 /**
  * Bytes a message counts for: UTF-16 units of a string, bytes of a `Uint8Array` (whose
- * `length` is its byte length, and a much cheaper read than `byteLength` in V8).
+ * `length` is its byte length). Read again when the message leaves the queue: both are
+ * fixed for the object's life, so nothing per message is stored.
  */
 function sizeOf(message: Message): number {
   return message.data.length;

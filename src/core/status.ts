@@ -36,6 +36,20 @@ export const StatusCode = {
   TLSHandshake: 1015,
 } as const;
 
+// The codes the library itself sends or reports, as plain constants: a bundler inlines a
+// constant but keeps the whole StatusCode object once one member is read (bench/README.md,
+// "Bundle size").
+/** 1000, {@link StatusCode.NormalClosure}. @internal */
+export const NORMAL_CLOSURE = 1000;
+/** 1001, {@link StatusCode.GoingAway}. @internal */
+export const GOING_AWAY = 1001;
+/** 1003, {@link StatusCode.UnsupportedData}. @internal */
+export const UNSUPPORTED_DATA = 1003;
+/** 1006, {@link StatusCode.AbnormalClosure}. @internal */
+export const ABNORMAL_CLOSURE = 1006;
+/** 1008, {@link StatusCode.PolicyViolation}. @internal */
+export const POLICY_VIOLATION = 1008;
+
 /** One of the named {@link StatusCode} values. Adapters accept any valid `number` code. */
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 

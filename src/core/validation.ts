@@ -1,4 +1,4 @@
-import { ErrorCode, InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './errors.js';
 import { type MessageType, MessageType as Types } from './message.js';
 import { redactUrl } from './redact.js';
 import { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from './status.js';
@@ -17,7 +17,7 @@ const QUOTED_URL_LIMIT = 100;
  */
 export function validateWebSocketUrl(target: unknown): URL {
   const checked = checkWebSocketUrl(target);
-  if (typeof checked === 'string') throw new InvalidArgumentError(ErrorCode.InvalidUrl, checked);
+  if (typeof checked === 'string') throw new InvalidArgumentError('ERR_INVALID_URL', checked);
   return checked;
 }
 
@@ -72,14 +72,14 @@ export function checkCallOptions(options: unknown, method: string): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(
-      ErrorCode.InvalidArgument,
+      'ERR_INVALID_ARGUMENT',
       `${method}(options): options must be an object such as { signal }, or left out, got ${describeValue(options)}`,
     );
   }
   const { signal } = options as { signal?: unknown };
   if (signal === undefined || signal instanceof AbortSignal) return;
   throw new InvalidArgumentError(
-    ErrorCode.InvalidArgument,
+    'ERR_INVALID_ARGUMENT',
     `${method}(options): options.signal must be an AbortSignal (e.g. AbortSignal.timeout(ms) or controller.signal), got ${describeValue(signal)}`,
   );
 }
@@ -93,7 +93,7 @@ export function checkFunction(value: unknown, what: string, hint = ''): void {
   if (typeof value === 'function') return;
   const suffix = hint ? ` (${hint})` : '';
   throw new InvalidArgumentError(
-    ErrorCode.InvalidArgument,
+    'ERR_INVALID_ARGUMENT',
     `${what} must be a function${suffix}, got ${describeValue(value)}`,
   );
 }
@@ -140,25 +140,25 @@ function quoteUrl(url: string | URL): string {
 export function validateClose(code: unknown, reason: unknown): void {
   if (typeof code !== 'number') {
     throw new InvalidArgumentError(
-      ErrorCode.InvalidCloseCode,
+      'ERR_INVALID_CLOSE_CODE',
       `invalid close code: expected a number, got ${describeValue(code)}; use 1000-1003, 1007-1014 or 3000-4999`,
     );
   }
   if (!isSendableCloseCode(code)) {
     throw new InvalidArgumentError(
-      ErrorCode.InvalidCloseCode,
+      'ERR_INVALID_CLOSE_CODE',
       `invalid close code ${String(code)}: use 1000-1003, 1007-1014 or 3000-4999 (1004, 1005, 1006 and 1015 are reserved and never sent)`,
     );
   }
   if (typeof reason !== 'string') {
-    throw new InvalidArgumentError(ErrorCode.InvalidCloseReason, `invalid close reason: expected a string`);
+    throw new InvalidArgumentError('ERR_INVALID_CLOSE_REASON', `invalid close reason: expected a string`);
   }
   // Fast path: a reason of at most 41 UTF-16 units cannot exceed 123 UTF-8 bytes.
   if (reason.length > MAX_CLOSE_REASON_BYTES / 3) {
     const bytes = encoder.encode(reason).byteLength;
     if (bytes > MAX_CLOSE_REASON_BYTES) {
       throw new InvalidArgumentError(
-        ErrorCode.InvalidCloseReason,
+        'ERR_INVALID_CLOSE_REASON',
         `close reason is ${bytes} UTF-8 bytes: at most ${MAX_CLOSE_REASON_BYTES} fit in a close frame, shorten it`,
       );
     }
@@ -173,19 +173,19 @@ export function validateMessage(type: unknown, data: unknown): asserts type is M
   if (type === Types.Text) {
     if (typeof data === 'string') return;
     throw new InvalidArgumentError(
-      ErrorCode.InvalidMessage,
+      'ERR_INVALID_MESSAGE',
       `text messages take a string, got ${typeName(data)}: decode it first, or send it as MessageType.Binary`,
     );
   }
   if (type === Types.Binary) {
     if (data instanceof Uint8Array) return;
     throw new InvalidArgumentError(
-      ErrorCode.InvalidMessage,
+      'ERR_INVALID_MESSAGE',
       `binary messages take a Uint8Array, got ${typeName(data)}: encode it first (e.g. new TextEncoder().encode(s)), or send a string as MessageType.Text`,
     );
   }
   throw new InvalidArgumentError(
-    ErrorCode.InvalidMessage,
+    'ERR_INVALID_MESSAGE',
     `invalid message type ${String(type)}: use MessageType.Text (1) or MessageType.Binary (2)`,
   );
 }

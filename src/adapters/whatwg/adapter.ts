@@ -6,7 +6,7 @@ import type { InboundQueue } from '../../core/inbound-queue.js';
 import { INBOUND_QUEUE } from '../../core/inbound-seam.js';
 import type { CallOptions, HandshakeResponse, Message, MessageType } from '../../core/message.js';
 import { redactUrl } from '../../core/redact.js';
-import { StatusCode } from '../../core/status.js';
+import { NORMAL_CLOSURE } from '../../core/status.js';
 import {
   checkCallOptions,
   validateClose,
@@ -49,20 +49,20 @@ const PING_UNSUPPORTED =
  * await adapter.dial(new URL('wss://example.com/socket'));
  * await adapter.write(MessageType.Text, 'hello');
  * const reply = await adapter.read({ signal: AbortSignal.timeout(5_000) });
- * await adapter.close(StatusCode.NormalClosure, 'done');
+ * await adapter.close(NORMAL_CLOSURE, 'done');
  * ```
  */
 export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
   /** @internal The WHATWG API cannot send pings: the engine's keepalive needs a heartbeat. */
   readonly [CANNOT_PING] = true;
-  private readonly options: ResolvedWhatwgOptions;
-  private current: WhatwgConnection | undefined;
+  readonly #options: ResolvedWhatwgOptions;
+  #current: WhatwgConnection | undefined;
   // The queue outlives its socket so reads can still drain it and then see the close.
-  private queue: InboundQueue | undefined;
+  #queue: InboundQueue | undefined;
 
   /** @throws InvalidOptionsError listing every bad option, or when no `WebSocket` is available. */
   constructor(options: WhatwgWebSocketAdapterOptions = {}) {
-    this.options = resolveOptions(options);
+    this.#options = resolveOptions(options);
   }
 
   /**
@@ -70,7 +70,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
    * Poll it to apply back-pressure on writes, which the WHATWG API does not signal.
    */
   get bufferedAmount(): number {
-    return this.current?.ws.bufferedAmount ?? 0;
+    return this.#current?.ws.bufferedAmount ?? 0;
   }
 
   /**
@@ -82,17 +82,17 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
   async dial(target: URL, options: CallOptions = {}): Promise<HandshakeResponse> {
     const url = validateWebSocketUrl(target);
     checkCallOptions(options, 'dial');
-    const previous = this.current;
-    this.queue = undefined;
-    if (previous) await previous.shutdown(StatusCode.NormalClosure, '', true);
+    const previous = this.#current;
+    this.#queue = undefined;
+    if (previous) await previous.shutdown(NORMAL_CLOSURE, '', true);
     throwIfAborted(options.signal);
-    const connection = this.connect(url);
+    const connection = this.#connect(url);
     await waitForOpen(connection, url, options.signal);
-    const replaced = this.current;
-    this.current = connection;
-    this.queue = connection.queue;
+    const replaced = this.#current;
+    this.#current = connection;
+    this.#queue = connection.queue;
     // A concurrent dial may have opened meanwhile: one connection per adapter, the last wins.
-    replaced?.shutdown(StatusCode.NormalClosure, '', true);
+    replaced?.shutdown(NORMAL_CLOSURE, '', true);
     return {
       status: 101,
       headers: {},
@@ -109,7 +109,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
   async close(code: number, reason = '', options: CallOptions = {}): Promise<void> {
     validateClose(code, reason);
     checkCallOptions(options, 'close');
-    const connection = this.current;
+    const connection = this.#current;
     if (!connection) throw new ConnectionClosedError();
     await connection.shutdown(code, reason, true, options.signal);
   }
@@ -127,8 +127,8 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
    */
   async read(options: CallOptions = {}): Promise<Message> {
     checkCallOptions(options, 'read');
-    if (!this.queue) throw new ConnectionClosedError();
-    return this.queue.read(options.signal);
+    if (!this.#queue) throw new ConnectionClosedError();
+    return this.#queue.read(options.signal);
   }
 
   /**
@@ -140,7 +140,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
    * @internal
    */
   [INBOUND_QUEUE](): InboundQueue | undefined {
-    return this.queue;
+    return this.#queue;
   }
 
   /**
@@ -151,7 +151,7 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
     validateMessage(type, data);
     checkCallOptions(options, 'write');
     throwIfAborted(options.signal);
-    const connection = this.current;
+    const connection = this.#current;
     if (!connection?.isOpen) throw new ConnectionClosedError();
     try {
       connection.ws.send(data);
@@ -162,22 +162,22 @@ export class WhatwgWebSocketAdapter implements WebSocketConnectionAdapter {
 
   /** The WHATWG `WebSocket` instance, or `undefined` when there is no open connection. */
   getUnderlyingConnection(): WhatwgWebSocketLike | undefined {
-    return this.current?.ws;
+    return this.#current?.ws;
   }
 
-  private connect(url: URL): WhatwgConnection {
+  #connect(url: URL): WhatwgConnection {
     let ws: WhatwgWebSocketLike;
     try {
-      const { protocols } = this.options;
+      const { protocols } = this.#options;
       ws =
         protocols.length > 0
-          ? new this.options.WebSocket(url.href, protocols)
-          : new this.options.WebSocket(url.href);
+          ? new this.#options.WebSocket(url.href, protocols)
+          : new this.#options.WebSocket(url.href);
     } catch (cause) {
       throw new DialError(`could not create a WebSocket for ${redactUrl(url)}`, { cause });
     }
-    return new WhatwgConnection(ws, this.options, (ended) => {
-      if (this.current === ended) this.current = undefined;
+    return new WhatwgConnection(ws, this.#options, (ended) => {
+      if (this.#current === ended) this.#current = undefined;
     });
   }
 }

@@ -2,7 +2,7 @@ import { noop, onAbort } from '../../core/abort.js';
 import { ConnectionClosedError, WebSocketCloseError } from '../../core/errors.js';
 import { InboundQueue } from '../../core/inbound-queue.js';
 import { type Message, MessageType } from '../../core/message.js';
-import { StatusCode } from '../../core/status.js';
+import { ABNORMAL_CLOSURE, NORMAL_CLOSURE, POLICY_VIOLATION, UNSUPPORTED_DATA } from '../../core/status.js';
 import { INBOUND_OVERFLOW_REASON, type ResolvedWhatwgOptions } from './options.js';
 import {
   ReadyState,
@@ -20,15 +20,17 @@ import {
 export class WhatwgConnection {
   /** Messages received and not yet read; ended when the socket closes. */
   readonly queue: InboundQueue;
-  private lastError: unknown;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private offAbort: () => void = noop;
-  private closing: Promise<void> | undefined;
-  private detached = false;
-  private resolveDetached!: () => void;
-  private readonly detachedPromise = new Promise<void>((resolve) => {
-    this.resolveDetached = resolve;
+  #lastError: unknown;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #offAbort: () => void = noop;
+  #closing: Promise<void> | undefined;
+  #detached = false;
+  #resolveDetached!: () => void;
+  readonly #detachedPromise = new Promise<void>((resolve) => {
+    this.#resolveDetached = resolve;
   });
+  readonly #options: ResolvedWhatwgOptions;
+  readonly #onEnd: (connection: WhatwgConnection) => void;
 
   /**
    * @param ws the socket, freshly constructed.
@@ -37,24 +39,26 @@ export class WhatwgConnection {
    */
   constructor(
     readonly ws: WhatwgWebSocketLike,
-    private readonly options: ResolvedWhatwgOptions,
-    private readonly onEnd: (connection: WhatwgConnection) => void,
+    options: ResolvedWhatwgOptions,
+    onEnd: (connection: WhatwgConnection) => void,
   ) {
+    this.#options = options;
+    this.#onEnd = onEnd;
     this.queue = new InboundQueue(options.inboundQueue);
     ws.binaryType = 'arraybuffer';
-    ws.addEventListener('message', this.handleMessage);
-    ws.addEventListener('error', this.handleError);
-    ws.addEventListener('close', this.handleClose);
+    ws.addEventListener('message', this.#handleMessage);
+    ws.addEventListener('error', this.#handleError);
+    ws.addEventListener('close', this.#handleClose);
   }
 
   /** Whether messages can be sent: open, and no close started by either side. */
   get isOpen(): boolean {
-    return this.closing === undefined && !this.detached && this.ws.readyState === ReadyState.Open;
+    return this.#closing === undefined && !this.#detached && this.ws.readyState === ReadyState.Open;
   }
 
   /** The last `error` event seen, kept as the `cause` of the close error. */
   get error(): unknown {
-    return this.lastError;
+    return this.#lastError;
   }
 
   /**
@@ -65,18 +69,18 @@ export class WhatwgConnection {
    *   delivered before the close error (an overflow).
    */
   shutdown(code: number, reason: string, dropQueued: boolean, signal?: AbortSignal): Promise<void> {
-    if (this.closing) return this.closing;
+    if (this.#closing) return this.#closing;
     this.queue.end(new WebSocketCloseError(code, reason), dropQueued);
-    this.onEnd(this);
+    this.#onEnd(this);
     sendClose(this.ws, code, reason);
-    if (this.ws.readyState === ReadyState.Closed || this.options.closeTimeoutMs === 0 || signal?.aborted) {
+    if (this.ws.readyState === ReadyState.Closed || this.#options.closeTimeoutMs === 0 || signal?.aborted) {
       this.detach();
     } else {
-      this.timer = setTimeout(() => this.detach(), this.options.closeTimeoutMs);
-      this.offAbort = onAbort(signal, () => this.detach());
+      this.#timer = setTimeout(() => this.detach(), this.#options.closeTimeoutMs);
+      this.#offAbort = onAbort(signal, () => this.detach());
     }
-    this.closing = this.detachedPromise;
-    return this.closing;
+    this.#closing = this.#detachedPromise;
+    return this.#closing;
   }
 
   /** Drops a socket that never opened (failed or aborted dial); nothing is left open. */
@@ -93,40 +97,40 @@ export class WhatwgConnection {
 
   /** Removes every listener and timer; the socket is no longer this library's business. */
   detach(): void {
-    if (this.detached) return;
-    this.detached = true;
-    clearTimeout(this.timer);
-    this.offAbort();
-    this.ws.removeEventListener('message', this.handleMessage);
-    this.ws.removeEventListener('error', this.handleError);
-    this.ws.removeEventListener('close', this.handleClose);
-    this.resolveDetached();
+    if (this.#detached) return;
+    this.#detached = true;
+    clearTimeout(this.#timer);
+    this.#offAbort();
+    this.ws.removeEventListener('message', this.#handleMessage);
+    this.ws.removeEventListener('error', this.#handleError);
+    this.ws.removeEventListener('close', this.#handleClose);
+    this.#resolveDetached();
   }
 
-  private readonly handleMessage = (event: WhatwgMessageEventLike): void => {
+  readonly #handleMessage = (event: WhatwgMessageEventLike): void => {
     const message = toMessage(event.data);
     if (!message) {
-      this.shutdown(StatusCode.UnsupportedData, 'binary data is not an ArrayBuffer', false);
+      this.shutdown(UNSUPPORTED_DATA, 'binary data is not an ArrayBuffer', false);
       return;
     }
     // The WHATWG API cannot pause a socket: a full queue either fails the connection or,
     // when the user chose so explicitly, grows.
-    if (this.queue.isPaused && this.options.inboundOverflow === 'fail') {
-      this.shutdown(StatusCode.PolicyViolation, INBOUND_OVERFLOW_REASON, false);
+    if (this.queue.isPaused && this.#options.inboundOverflow === 'fail') {
+      this.shutdown(POLICY_VIOLATION, INBOUND_OVERFLOW_REASON, false);
       return;
     }
     this.queue.push(message);
   };
 
-  private readonly handleError = (event: WhatwgErrorEventLike): void => {
-    this.lastError = event?.error ?? event;
+  readonly #handleError = (event: WhatwgErrorEventLike): void => {
+    this.#lastError = event?.error ?? event;
   };
 
-  private readonly handleClose = (event: WhatwgCloseEventLike): void => {
-    const cause = this.lastError;
+  readonly #handleClose = (event: WhatwgCloseEventLike): void => {
+    const cause = this.#lastError;
     const code = closeCodeOf(event.code);
     this.queue.end(new WebSocketCloseError(code, event.reason, cause === undefined ? {} : { cause }));
-    this.onEnd(this);
+    this.#onEnd(this);
     this.detach();
   };
 }
@@ -136,7 +140,7 @@ export class WhatwgConnection {
  * out as 1000 with the caller's reason; the caller still sees its own code locally.
  */
 function sendClose(ws: WhatwgWebSocketLike, code: number, reason: string): void {
-  const wireCode = code === StatusCode.NormalClosure || code >= 3000 ? code : StatusCode.NormalClosure;
+  const wireCode = code === NORMAL_CLOSURE || code >= 3000 ? code : NORMAL_CLOSURE;
   try {
     ws.close(wireCode, reason);
   } catch {
@@ -158,7 +162,7 @@ function sendClose(ws: WhatwgWebSocketLike, code: number, reason: string): void 
 function closeCodeOf(code: unknown): number {
   return typeof code === 'number' && Number.isInteger(code) && code >= 1000 && code <= 4999
     ? code
-    : StatusCode.AbnormalClosure;
+    : ABNORMAL_CLOSURE;
 }
 
 function toMessage(data: unknown): Message | undefined {
