@@ -7,6 +7,8 @@ const encoder = new TextEncoder();
 
 /** How much of an unusable URL an error message quotes (after redaction). */
 const QUOTED_URL_LIMIT = 100;
+const URL_EXAMPLE = 'expected an absolute URL such as wss://example.com/path';
+const SENDABLE_CODES = 'use 1000-1003, 1007-1014 or 3000-4999';
 
 /**
  * Checks that `target` is a `ws:` or `wss:` URL. Returns it as a `URL`.
@@ -41,13 +43,13 @@ export function checkWebSocketUrl(target: unknown): URL | string {
     if (port !== undefined && Number(port) > 65535) {
       return `invalid URL: port ${port} is out of range; use a port from 1 to 65535`;
     }
-    return `invalid URL ${quoteUrl(target as string)}: not a URL; expected an absolute URL such as wss://example.com/path`;
+    return `invalid URL ${quoteUrl(target as string)}: not a URL; ${URL_EXAMPLE}`;
   }
   const { protocol } = url;
   // 'user:pass@host' and 'localhost:8080' parse with a "scheme" and no host: that scheme
   // may be a user name, and what follows a password, so none of it is quoted.
   if (url.host === '') {
-    return 'invalid URL: it has no host (is the ws:// or wss:// scheme missing?); expected an absolute URL such as wss://example.com/path';
+    return `invalid URL: it has no host (is the ws:// or wss:// scheme missing?); ${URL_EXAMPLE}`;
   }
   if (protocol !== 'ws:' && protocol !== 'wss:') {
     const instead =
@@ -141,13 +143,13 @@ export function validateClose(code: unknown, reason: unknown): void {
   if (typeof code !== 'number') {
     throw new InvalidArgumentError(
       'ERR_INVALID_CLOSE_CODE',
-      `invalid close code: expected a number, got ${describeValue(code)}; use 1000-1003, 1007-1014 or 3000-4999`,
+      `invalid close code: expected a number, got ${describeValue(code)}; ${SENDABLE_CODES}`,
     );
   }
   if (!isSendableCloseCode(code)) {
     throw new InvalidArgumentError(
       'ERR_INVALID_CLOSE_CODE',
-      `invalid close code ${String(code)}: use 1000-1003, 1007-1014 or 3000-4999 (1004, 1005, 1006 and 1015 are reserved and never sent)`,
+      `invalid close code ${String(code)}: ${SENDABLE_CODES} (1004, 1005, 1006 and 1015 are reserved and never sent)`,
     );
   }
   if (typeof reason !== 'string') {

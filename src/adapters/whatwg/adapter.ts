@@ -18,9 +18,8 @@ import { type ResolvedWhatwgOptions, resolveOptions, type WhatwgWebSocketAdapter
 import type { WhatwgErrorEventLike, WhatwgWebSocketLike } from './types.js';
 
 const PING_UNSUPPORTED =
-  'ping is not possible with the WHATWG WebSocket API (it answers server pings but cannot send one): ' +
-  "give the engine's keepalive an application-level heartbeat (keepalive.heartbeat { message, isReply }), " +
-  'or use a ping-capable adapter such as WsAdapter (wscengine/adapters/ws) on Node';
+  'the WHATWG WebSocket API cannot send pings: give the engine keepalive.heartbeat ' +
+  '{ message, isReply }, or use WsAdapter (wscengine/adapters/ws) on Node';
 
 /**
  * Adapter over any WHATWG `WebSocket` constructor: browsers, Deno, Bun, Node >= 22's
@@ -206,8 +205,8 @@ function waitForOpen(connection: WhatwgConnection, url: URL, signal: AbortSignal
 
 function dialError(url: URL, cause: unknown): DialError {
   return new DialError(
-    `could not open a WebSocket to ${redactUrl(url)}: the connection failed or the server answered the ` +
-      'handshake with something other than 101 (the WHATWG WebSocket API does not tell which, nor the HTTP status)',
+    `could not open a WebSocket to ${redactUrl(url)}: refused, unreachable, or not answered with 101 ` +
+      '(the WHATWG API does not say which, nor the HTTP status)',
     { cause },
   );
 }
