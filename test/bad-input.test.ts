@@ -170,11 +170,15 @@ describe('bad input: engine options (out of range, wrong type, misspelt)', () =>
   const cases: [string, Partial<WebSocketEngineOptions> & Record<string, unknown>, RegExp][] = [
     ['readers: 0', { readers: 0 }, /readers: expected an integer >= 1, got 0/],
     ['readers: 1.5', { readers: 1.5 }, /readers: expected an integer >= 1, got 1\.5/],
-    ['readers: "4" (a string)', { readers: '4' as never }, /readers: expected an integer >= 1, got "4"/],
+    [
+      'readers: "4" (a string)',
+      { readers: '4' as never },
+      /readers: expected an integer >= 1, got a string$/,
+    ],
     [
       'autoReconnect: "yes"',
       { autoReconnect: 'yes' as never },
-      /autoReconnect: expected a boolean, got "yes"/,
+      /autoReconnect: expected a boolean, got a string$/,
     ],
     [
       'openTimeoutMs: -1',
@@ -189,7 +193,7 @@ describe('bad input: engine options (out of range, wrong type, misspelt)', () =>
     [
       'reconnect.jitter: 2',
       { reconnect: { jitter: 2 } },
-      /reconnect\.jitter: expected a number in 0\.\.1, got 2/,
+      /reconnect\.jitter: expected a number from 0 to 1, got 2/,
     ],
     [
       'reconnect.multiplier: 0.5',
@@ -214,7 +218,7 @@ describe('bad input: engine options (out of range, wrong type, misspelt)', () =>
     [
       'outbox.maxBytes: "1MB"',
       { outbox: { maxBytes: '1MB' as never } },
-      /outbox\.maxBytes: expected an integer >= 0 or Infinity, got "1MB"/,
+      /outbox\.maxBytes: expected an integer >= 0 or Infinity, got a string$/,
     ],
     [
       'requests without idOf',
@@ -317,7 +321,7 @@ describe('bad input: adapter options', () => {
     const error = thrown(
       () => new WhatwgWebSocketAdapter({ WebSocket: UndiciWebSocket as never, closeTimeoutMs: '5' as never }),
     );
-    expectError(error, InvalidOptionsError, ErrorCode.InvalidOptions, /closeTimeoutMs: .*got "5"/);
+    expectError(error, InvalidOptionsError, ErrorCode.InvalidOptions, /closeTimeoutMs: .*got a string$/);
   });
 });
 

@@ -14,18 +14,17 @@ const QUOTED_KEY_LIMIT = 60;
  * @internal
  */
 export function unknownKeyIssues(input: object, known: readonly string[], path: string): string[] {
-  const issues: string[] = [];
-  for (const key of Object.keys(input)) {
-    if (known.includes(key)) continue;
-    const name = `\`${path}${quoteKey(key)}\``;
-    const close = closestName(key, known);
-    issues.push(
-      close === undefined
-        ? `unknown option ${name}: the known ones are ${known.map((k) => path + k).join(', ')}`
-        : `unknown option ${name}: did you mean \`${path}${close}\`?`,
-    );
-  }
-  return issues;
+  return Object.keys(input)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const quoted = key.length > QUOTED_KEY_LIMIT ? `${key.slice(0, QUOTED_KEY_LIMIT)}...` : key;
+      const close = closestName(key, known);
+      return `unknown option \`${path}${quoted}\`: ${
+        close === undefined
+          ? `the known ones are ${known.map((k) => path + k).join(', ')}`
+          : `did you mean \`${path}${close}\`?`
+      }`;
+    });
 }
 
 /**
@@ -38,7 +37,7 @@ export function unknownKeyIssues(input: object, known: readonly string[], path: 
 export function closestName(name: string, known: readonly string[]): string | undefined {
   const typed = name.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
+  let bestDistance = Infinity;
   for (const candidate of known) {
     const lower = candidate.toLowerCase();
     const distance = editDistance(typed, lower);
@@ -56,27 +55,27 @@ export function closestName(name: string, known: readonly string[]): string | un
   return best;
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+/**
+ * Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+ * adjacent letters, each one edit; `d[i][j]` is the distance of the first `i` letters of `a`
+ * from the first `j` of `b`. (A letter out of range is `undefined`, equal to none, so the
+ * swap test is false before `d[i - 2]` could be out of range.)
+ */
 function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  // Rows i-2, i-1 and i of the usual matrix.
-  let before: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    d[i] = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, before[j - 2] + 1);
-      current.push(d);
+      d[i][j] =
+        i === 0
+          ? j
+          : Math.min(
+              d[i - 1][j] + 1,
+              d[i][j - 1] + 1,
+              d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+              a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? d[i - 2][j - 2] + 1 : Infinity,
+            );
     }
-    before = previous;
-    previous = current;
   }
-  return previous[b.length];
-}
-
-function quoteKey(key: string): string {
-  return key.length > QUOTED_KEY_LIMIT ? `${key.slice(0, QUOTED_KEY_LIMIT)}...` : key;
+  return d[a.length][b.length];
 }

@@ -1,106 +1,88 @@
-import type {
-  KeepaliveOptions,
-  OutboxOptions,
-  ReconnectOptions,
-  RequestsOptions,
-  WebSocketEngineOptions,
-} from './options.js';
+// The engine's option rules that a generic one (core/option-rules.ts) cannot express.
+import { closestName } from '../core/option-keys.js';
+import { got, is, isFunction, optional, type Rule, type Rules } from '../core/option-rules.js';
+import { checkWebSocketUrl } from '../core/validation.js';
+import type { ResolvedReconnect } from './options.js';
 import type { WebSocketClient } from './types.js';
 
-/** The longest delay a runtime timer takes: Node and browsers fire a longer one after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A function, or nothing: an optional callback. @internal */
+export const callback: Rule = optional(is('a function', isFunction));
 
-/** The problems found so far, one line each. @internal */
-export type Issues = string[];
+/** An integer >= 0, or `Infinity` for no bound. @internal */
+export const count: Rule = is(
+  'an integer >= 0 or Infinity',
+  (v) => v === Infinity || (Number.isInteger(v) && (v as number) >= 0),
+);
 
-// Records over each options type, so a key added to a type and not here fails to compile.
-export const TOP_KEYS = keys<WebSocketEngineOptions>({
-  url: 1,
-  adapter: 1,
-  client: 1,
-  readers: 1,
-  autoReconnect: 1,
-  reconnect: 1,
-  startRetries: 1,
-  openTimeoutMs: 1,
-  stopTimeoutMs: 1,
-  keepalive: 1,
-  outbox: 1,
-  requests: 1,
-  telemetry: 1,
-  clock: 1,
-});
-export const RECONNECT_KEYS = keys<ReconnectOptions>({
-  initialDelayMs: 1,
-  maxDelayMs: 1,
-  multiplier: 1,
-  jitter: 1,
-  maxRetries: 1,
-  minUptimeMs: 1,
-  shouldReconnect: 1,
-});
-export const KEEPALIVE_KEYS = keys<KeepaliveOptions>({
-  intervalMs: 1,
-  timeoutMs: 1,
-  heartbeat: 1,
-});
-export const HEARTBEAT_KEYS = ['message', 'isReply'] as const;
-export const OUTBOX_KEYS = keys<OutboxOptions>({ maxMessages: 1, maxBytes: 1, ttlMs: 1 });
-export const REQUESTS_KEYS = keys<RequestsOptions>({ idOf: 1, timeoutMs: 1 });
-export const CALLBACKS = keys<WebSocketClient>({
-  onOpen: 1,
-  onMessage: 1,
-  onReadError: 1,
-  onClose: 1,
-  onCloseError: 1,
-  onRestartError: 1,
-  onExit: 1,
-});
+/**
+ * `url`: a function (called, and its result checked, at each connect) or a static URL,
+ * checked now so a typo fails in the constructor.
+ * @internal
+ */
+export const checkUrl: Rule = (url, path, issues) => {
+  if (isFunction(url)) return url;
+  const problem =
+    typeof url === 'string' || url instanceof URL
+      ? checkWebSocketUrl(url)
+      : `expected a string, a URL or a function returning one, got ${got(url)}`;
+  if (typeof problem === 'string') issues.push(`${path}: ${problem}`);
+  return url;
+};
 
-export function check(issues: Issues, ok: boolean, issue: string): void {
-  if (!ok) issues.push(issue);
-}
+// Each callback is optional; a key added to WebSocketClient and not here fails to compile.
+const CALLBACK_RULES: Rules<WebSocketClient> = {
+  onOpen: callback,
+  onMessage: callback,
+  onReadError: callback,
+  onClose: callback,
+  onCloseError: callback,
+  onRestartError: callback,
+  onExit: callback,
+};
+const CALLBACKS = Object.keys(CALLBACK_RULES) as (keyof WebSocketClient)[];
 
-export function checkMs(issues: Issues, name: string, value: unknown): void {
-  check(issues, isMs(value), `${name}: expected a number of ms >= 0, got ${show(value)}`);
-}
-
-/** A delay that one runtime timer holds: `min` to 2^31-1 ms. */
-export function checkTimer(issues: Issues, name: string, value: unknown, min: number, note = ''): void {
-  const ok = isMs(value) && value >= min && value <= MAX_TIMER_MS;
-  const suffix = note ? ` ${note}` : '';
-  check(
-    issues,
-    ok,
-    `${name}: expected a number of ms from ${min} to ${MAX_TIMER_MS}${suffix}, got ${show(value)}`,
-  );
-}
-
-export function checkCount(issues: Issues, name: string, value: unknown): void {
-  const ok = value === Number.POSITIVE_INFINITY || (isInt(value) && value >= 0);
-  check(issues, ok, `${name}: expected an integer >= 0 or Infinity, got ${show(value)}`);
-}
-
-export function isMs(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-export function isInt(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value);
-}
-
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (value instanceof URL) return 'a URL';
-  try {
-    return String(value);
-  } catch {
-    return typeof value;
+/**
+ * `client`: an object whose callbacks are functions. Its other members are its own business
+ * (it may be a class instance with fields and helpers), except methods named like a
+ * callback (`onMesage`, `onclose`): those would never be called, so they are issues.
+ * @internal
+ */
+export const checkClient: Rule = (client, path, issues) => {
+  if (client === null || typeof client !== 'object') {
+    issues.push(
+      `${path}: expected an object of callbacks (onMessage, or none and engine.messages()), got ${got(client)}`,
+    );
+    return client;
   }
-}
+  const seen = new Set<string>(CALLBACKS);
+  for (let o: object | null = client; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (seen.has(key) || !/^on/i.test(key)) continue;
+      seen.add(key);
+      const close = isFunction(Object.getOwnPropertyDescriptor(o, key)?.value) && closestName(key, CALLBACKS);
+      if (close) issues.push(`unknown callback \`${path}.${key}\`: did you mean \`${path}.${close}\`?`);
+    }
+  }
+  for (const name of CALLBACKS) {
+    CALLBACK_RULES[name]((client as WebSocketClient)[name], `${path}.${name}`, issues);
+  }
+  return client;
+};
 
-/** The keys of `T`, from a record that must name every one of them. */
-function keys<T>(record: Record<keyof T, 1>): readonly string[] {
-  return Object.freeze(Object.keys(record));
+/**
+ * `reconnect` checked by `rule`, then its delays against each other: `maxDelayMs` bounds
+ * every wait, so it may not be below `initialDelayMs`.
+ * @internal
+ */
+export function orderedDelays(rule: Rule): Rule {
+  return (value, path, issues) => {
+    const r = rule(value, path, issues) as ResolvedReconnect | undefined;
+    const ms = (v: unknown) => typeof v === 'number' && v >= 0;
+    if (r && ms(r.initialDelayMs) && ms(r.maxDelayMs) && r.maxDelayMs < r.initialDelayMs) {
+      issues.push(
+        `${path}.maxDelayMs: expected >= ${path}.initialDelayMs (${r.initialDelayMs}), got ${r.maxDelayMs}`,
+      );
+    }
+    return r;
+  };
 }

@@ -158,7 +158,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
     maxDelayMs: 30_000,
     multiplier: 2,
     jitter: 1,
-    maxRetries: Number.POSITIVE_INFINITY,
+    maxRetries: Infinity,
     minUptimeMs: 1_000,
   }),
 });

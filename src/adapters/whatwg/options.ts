@@ -1,7 +1,16 @@
-import { InvalidOptionsError } from '../../core/errors.js';
 import { INBOUND_QUEUE_DEFAULTS, type InboundQueueLimits } from '../../core/inbound-queue.js';
-import { unknownKeyIssues } from '../../core/option-keys.js';
-import { describeValue } from '../../core/validation.js';
+import {
+  got,
+  group,
+  integer,
+  is,
+  isFunction,
+  oneOf,
+  type Rule,
+  type Rules,
+  resolveAll,
+  timer,
+} from '../../core/option-rules.js';
 import type { WhatwgWebSocketConstructor } from './types.js';
 
 /**
@@ -37,8 +46,8 @@ export interface WhatwgWebSocketAdapterOptions {
   inboundOverflow?: InboundOverflowPolicy;
   /**
    * How long `close()` waits for the server to finish the close handshake before it drops
-   * the socket and resolves anyway. `0` resolves as soon as the close frame is queued.
-   * Default 10 000 ms.
+   * the socket and resolves anyway. `0` resolves as soon as the close frame is queued; at
+   * most 2^31-1 (what one timer holds). Default 10 000 ms.
    */
   closeTimeoutMs?: number;
 }
@@ -60,101 +69,50 @@ export interface ResolvedWhatwgOptions {
   closeTimeoutMs: number;
 }
 
-// Every option there is: the WHATWG API takes nothing else, so any other key is a mistake.
-const KNOWN_KEYS: readonly string[] = Object.freeze([
-  'WebSocket',
-  'protocols',
-  'inboundQueue',
-  'inboundOverflow',
-  'closeTimeoutMs',
-]);
-const INBOUND_QUEUE_KEYS: readonly string[] = Object.freeze(['maxMessages', 'maxBytes']);
-const CONTEXT = 'WhatwgWebSocketAdapter options';
-
 // RFC 6455 4.1: a subprotocol is an HTTP token (RFC 7230 tchar).
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+const checkProtocols: Rule = (value, path, issues) => {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list)) {
+    issues.push(`${path}: expected a string or an array of strings, got ${got(value)}`);
+    return [];
+  }
+  const seen = new Set<unknown>();
+  for (const protocol of list) {
+    const problem =
+      typeof protocol !== 'string' || !TOKEN.test(protocol)
+        ? 'is not a valid subprotocol token'
+        : seen.has(protocol) && 'is listed twice';
+    if (problem) issues.push(`${path}: ${JSON.stringify(protocol)} ${problem}`);
+    seen.add(protocol);
+  }
+  return [...list];
+};
+
+// Every option there is: the WHATWG API takes nothing else, so any other key is a mistake.
+const RULES: Rules<WhatwgWebSocketAdapterOptions> = {
+  // Undefined when the runtime has no global WebSocket and none was given.
+  WebSocket: is(
+    "a WebSocket constructor (on Node 20, which has no global one, pass `WebSocket` from 'undici')",
+    isFunction,
+  ),
+  protocols: checkProtocols,
+  inboundQueue: group<InboundQueueLimits>(
+    { maxMessages: integer(1), maxBytes: integer(1) },
+    WHATWG_ADAPTER_DEFAULTS.inboundQueue,
+  ),
+  inboundOverflow: oneOf('fail', 'unbounded'),
+  closeTimeoutMs: timer(0),
+};
 
 /**
  * Merges `options` over {@link WHATWG_ADAPTER_DEFAULTS} and checks them all.
  * @throws InvalidOptionsError listing every problem found.
  */
 export function resolveOptions(options: WhatwgWebSocketAdapterOptions = {}): ResolvedWhatwgOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionsError([`expected an options object, got ${describeValue(options)}`], CONTEXT);
-  }
-  const issues = unknownKeyIssues(options, KNOWN_KEYS, '');
-  const defaults = WHATWG_ADAPTER_DEFAULTS;
-  const WebSocket = options.WebSocket ?? globalWebSocket();
-  if (typeof WebSocket !== 'function') {
-    issues.push(
-      options.WebSocket === undefined
-        ? "WebSocket: this runtime has no globalThis.WebSocket; pass a constructor, e.g. `import { WebSocket } from 'undici'` on Node 20"
-        : `WebSocket: expected a WebSocket constructor, got ${show(options.WebSocket)}`,
-    );
-  }
-  const protocols = checkProtocols(options.protocols ?? defaults.protocols, issues);
-  const queue = { ...defaults.inboundQueue, ...checkQueue(options.inboundQueue, issues) };
-  checkPositiveInteger('inboundQueue.maxMessages', queue.maxMessages, issues);
-  checkPositiveInteger('inboundQueue.maxBytes', queue.maxBytes, issues);
-  const inboundOverflow = options.inboundOverflow ?? defaults.inboundOverflow;
-  if (inboundOverflow !== 'fail' && inboundOverflow !== 'unbounded') {
-    issues.push(`inboundOverflow: expected 'fail' or 'unbounded', got ${show(inboundOverflow)}`);
-  }
-  const closeTimeoutMs = options.closeTimeoutMs ?? defaults.closeTimeoutMs;
-  if (typeof closeTimeoutMs !== 'number' || !Number.isFinite(closeTimeoutMs) || closeTimeoutMs < 0) {
-    issues.push(`closeTimeoutMs: expected a finite number >= 0, got ${show(closeTimeoutMs)}`);
-  }
-  if (issues.length > 0) throw new InvalidOptionsError(issues, CONTEXT);
-  return {
-    WebSocket: WebSocket as WhatwgWebSocketConstructor,
-    protocols,
-    inboundQueue: Object.freeze(queue),
-    inboundOverflow,
-    closeTimeoutMs,
-  };
-}
-
-/** An option's value in an issue: strings quoted (`got "5"` is not `got 5`), the rest described. */
-function show(value: unknown): string {
-  return typeof value === 'string'
-    ? JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)
-    : describeValue(value);
-}
-
-function checkQueue(value: unknown, issues: string[]): InboundQueueLimits | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    issues.push(`inboundQueue: expected an object such as { maxMessages, maxBytes }, got ${show(value)}`);
-    return undefined;
-  }
-  issues.push(...unknownKeyIssues(value, INBOUND_QUEUE_KEYS, 'inboundQueue.'));
-  return value as InboundQueueLimits;
-}
-
-function globalWebSocket(): unknown {
-  return (globalThis as { WebSocket?: unknown }).WebSocket;
-}
-
-function checkProtocols(value: unknown, issues: string[]): string[] {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list)) {
-    issues.push(`protocols: expected a string or an array of strings, got ${show(value)}`);
-    return [];
-  }
-  const seen = new Set<string>();
-  for (const protocol of list) {
-    if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
-      issues.push(`protocols: ${JSON.stringify(protocol)} is not a valid subprotocol token`);
-    } else if (seen.has(protocol)) {
-      issues.push(`protocols: ${JSON.stringify(protocol)} is listed twice`);
-    }
-    seen.add(protocol as string);
-  }
-  return [...list] as string[];
-}
-
-function checkPositiveInteger(name: string, value: unknown, issues: string[]): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    issues.push(`${name}: expected an integer >= 1, got ${show(value)}`);
-  }
+  // Read at each call, not once: a runtime or a test may install a global WebSocket later.
+  const WebSocket = (globalThis as { WebSocket?: WhatwgWebSocketConstructor }).WebSocket;
+  const defaults = { ...WHATWG_ADAPTER_DEFAULTS, WebSocket };
+  return resolveAll(options, RULES, defaults, 'WhatwgWebSocketAdapter options') as ResolvedWhatwgOptions;
 }

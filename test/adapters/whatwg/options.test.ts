@@ -105,23 +105,35 @@ describe('WhatwgWebSocketAdapter options', () => {
     );
   });
 
-  it('quotes string values in its issues: got "5" is not got 5', () => {
+  it('says what a wrong value is without quoting it: got a string is not got 5, and a secret stays out', () => {
     assert.throws(
       () =>
         new WhatwgWebSocketAdapter({
           WebSocket,
-          closeTimeoutMs: '5',
-          inboundQueue: { maxBytes: '9' },
+          closeTimeoutMs: 'Bearer S3CRET',
+          inboundQueue: { maxBytes: '9', maxMessages: 0.5 },
         } as never),
       (e) => {
         assert.ok(e instanceof InvalidOptionsError);
         assert.deepEqual(e.issues, [
-          'inboundQueue.maxBytes: expected an integer >= 1, got "9"',
-          'closeTimeoutMs: expected a finite number >= 0, got "5"',
+          'inboundQueue.maxMessages: expected an integer >= 1, got 0.5',
+          'inboundQueue.maxBytes: expected an integer >= 1, got a string',
+          'closeTimeoutMs: expected a number of ms from 0 to 2147483647, got a string',
         ]);
+        assert.doesNotMatch(e.message, /S3CRET/);
         return true;
       },
     );
+  });
+
+  it('closeTimeoutMs above 2^31-1 ms is rejected, not turned into a 1 ms timer', () => {
+    assert.throws(
+      () => new WhatwgWebSocketAdapter({ WebSocket, closeTimeoutMs: 2 ** 31 }),
+      (e) =>
+        e instanceof InvalidOptionsError &&
+        /^closeTimeoutMs: .* to 2147483647, got 2147483648$/.test(e.issues[0]),
+    );
+    assert.doesNotThrow(() => new WhatwgWebSocketAdapter({ WebSocket, closeTimeoutMs: 2 ** 31 - 1 }));
   });
 
   it('rejects options that are not an object', () => {
