@@ -63,10 +63,12 @@ export function integer(min: number): Rule {
  * it (`'a number of ms'`) and `note` follows the range in the issue.
  * @internal
  */
-export function range(min: number, max = Number.MAX_VALUE, kind = 'a number', note = ''): Rule {
-  const bounds = max < Number.MAX_VALUE ? `from ${min} to ${max}` : `>= ${min}`;
-  // NaN fails both comparisons, and Infinity the second one.
-  return is(`${kind} ${bounds}${note}`, (v) => typeof v === 'number' && v >= min && v <= max);
+export function range(min: number, max = Infinity, kind = 'a number', note = ''): Rule {
+  const bounds = max < Infinity ? `from ${min} to ${max}` : `>= ${min}`;
+  return is(
+    `${kind} ${bounds}${note}`,
+    (v) => Number.isFinite(v) && (v as number) >= min && (v as number) <= max,
+  );
 }
 
 /** A delay one runtime timer holds: `min` to {@link MAX_TIMER_MS} ms. @internal */
