@@ -50,9 +50,9 @@ export class WebSocketEngine implements RunHost {
   /** @internal The options, resolved. */
   readonly options: ResolvedOptions;
   /** The current run, or the last one once it is over. */
-  private run: Run | undefined;
+  #run: Run | undefined;
   /** Replies to requests and pulled messages, for an engine that has them. */
-  private readonly messaging: Messaging | undefined;
+  readonly #messaging: Messaging | undefined;
 
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
@@ -63,12 +63,12 @@ export class WebSocketEngine implements RunHost {
       ? Object.freeze({ ...resolved, adapter: telemetry.instrument(adapter) })
       : resolved;
     this.mutex = new EngineReadMutex();
-    this.messaging = Messaging.for(this.options);
+    this.#messaging = Messaging.for(this.options);
   }
 
   /** @internal The callbacks the sessions call: the user's, with replies to requests taken out. */
   get client(): WebSocketClient {
-    return this.messaging?.client ?? this.options.client;
+    return this.#messaging?.client ?? this.options.client;
   }
 
   /** @internal The adapter as the reader uses it and callbacks see it (`conn`). */
@@ -83,13 +83,13 @@ export class WebSocketEngine implements RunHost {
 
   /** Whether the engine is connected or reconnecting; `false` before `start()` and from `stop()` on. */
   get isStarted(): boolean {
-    const phase = this.run?.phase;
+    const phase = this.#run?.phase;
     return phase === 'running' || phase === 'exiting';
   }
 
   /** UUID of the current session (connection), `undefined` when there is none. */
   get sessionId(): string | undefined {
-    return this.run?.session?.id;
+    return this.#run?.session?.id;
   }
 
   /**
@@ -97,7 +97,7 @@ export class WebSocketEngine implements RunHost {
    * `onExit` gets. Never rejects. Before the first `start()` nothing runs: `{ reason: 'stop' }`.
    */
   get closed(): Promise<EngineExit> {
-    return this.run?.closed() ?? Promise.resolve({ reason: 'stop' });
+    return this.#run?.closed() ?? Promise.resolve({ reason: 'stop' });
   }
 
   /**
@@ -119,13 +119,13 @@ export class WebSocketEngine implements RunHost {
         'keepalive.heartbeat { message, isReply } for an application-level ping, or leave keepalive out';
       return Promise.reject(new InvalidOptionsError([issue], 'WebSocketEngine options'));
     }
-    const phase = this.run?.phase;
+    const phase = this.#run?.phase;
     if (phase !== undefined && phase !== 'over') {
       const state = phase === 'starting' || phase === 'stopping' ? phase : 'running';
       return Promise.reject(new EngineStateError(`start() called while the engine is ${state}`));
     }
     const attributes = () => ({ [Attr.Readers]: this.options.readers });
-    return traced(this.options.telemetry, SpanName.Start, attributes, () => this.doStart(options.signal));
+    return traced(this.options.telemetry, SpanName.Start, attributes, () => this.#doStart(options.signal));
   }
 
   /**
@@ -140,13 +140,13 @@ export class WebSocketEngine implements RunHost {
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = this.run;
+    const run = this.#run;
     if (run === undefined || run.phase === 'over') return Promise.resolve();
     return traced(
       this.options.telemetry,
       SpanName.Stop,
-      () => this.sessionAttributes(),
-      () => this.doStop(run, options.signal),
+      () => this.#sessionAttributes(),
+      () => this.#doStop(run, options.signal),
     );
   }
 
@@ -159,7 +159,7 @@ export class WebSocketEngine implements RunHost {
    * @throws SendError `ERR_OUTBOX_FULL`, `ERR_SEND_EXPIRED`, `ERR_SEND_ABORTED` (payload as `data`).
    */
   send(data: string | Uint8Array, options?: CallOptions): Promise<void> {
-    const run = this.runFor(data, options, 'send');
+    const run = this.#runFor(data, options, 'send');
     if (!(run instanceof Run)) return run;
     return run.sendNow(data, options?.signal);
   }
@@ -180,8 +180,8 @@ export class WebSocketEngine implements RunHost {
       );
     }
     const { id, timeoutMs, signal } = checkRequestOptions(options, requests.timeoutMs);
-    const pending = this.messaging!.pendingRequests().open(id, timeoutMs, signal);
-    this.sendOn(data, { signal }, 'request').then(
+    const pending = this.#messaging!.pendingRequests().open(id, timeoutMs, signal);
+    this.#sendOn(data, { signal }, 'request').then(
       (session) => pending.written(session, session.isEnding),
       (error: unknown) => pending.failed(error),
     );
@@ -196,7 +196,7 @@ export class WebSocketEngine implements RunHost {
    */
   messages(options: CallOptions = {}): AsyncIterableIterator<Message> {
     checkCallOptions(options, 'messages');
-    const stream = this.messaging?.stream;
+    const stream = this.#messaging?.stream;
     if (stream === undefined) {
       throw new InvalidOptionsError(
         ['client.onMessage: messages() is for an engine created without onMessage; use one or the other'],
@@ -208,28 +208,28 @@ export class WebSocketEngine implements RunHost {
 
   /** @internal Run host: a session started to end; requests written on it fail now. */
   sessionEnding(session: Session): void {
-    this.messaging?.sessionEnding(session);
+    this.#messaging?.sessionEnding(session);
   }
 
   /** @internal Run host: the run is over. */
   runEnded(_run: Run, exit: EngineExit): void {
-    this.messaging?.runEnded(exit);
+    this.#messaging?.runEnded(exit);
   }
 
-  private sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {
-    const run = this.runFor(data, options, method);
+  #sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {
+    const run = this.#runFor(data, options, method);
     return run instanceof Run ? run.send(data, options.signal) : run;
   }
 
   /** The run that sends `data`, or the rejection that says why nothing is sent. */
-  private runFor(data: unknown, options: CallOptions | undefined, method: string): Run | Promise<never> {
+  #runFor(data: unknown, options: CallOptions | undefined, method: string): Run | Promise<never> {
     try {
       checkCallOptions(options, method);
       validateMessage(typeof data === 'string' ? 1 : 2, data);
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = this.run;
+    const run = this.#run;
     if (run === undefined || run.exitRequested) {
       return Promise.reject(
         new ConnectionClosedError(`${method}(): the engine is not started; call start() first`),
@@ -238,10 +238,10 @@ export class WebSocketEngine implements RunHost {
     return run;
   }
 
-  private async doStart(signal: AbortSignal | undefined): Promise<void> {
+  async #doStart(signal: AbortSignal | undefined): Promise<void> {
     const run = new Run(this);
-    this.run = run;
-    this.messaging?.runStarting();
+    this.#run = run;
+    this.#messaging?.runStarting();
     let session: Awaited<ReturnType<Run['openFirst']>>;
     try {
       session = await run.openFirst(signal);
@@ -256,7 +256,7 @@ export class WebSocketEngine implements RunHost {
     if (session.exiting) await run.closed();
   }
 
-  private async doStop(run: Run, signal: AbortSignal | undefined): Promise<void> {
+  async #doStop(run: Run, signal: AbortSignal | undefined): Promise<void> {
     run.stop(new DOMException('the engine is stopping', 'AbortError'));
     const { stopTimeoutMs: ms, clock } = this.options;
     let fail: (error: unknown) => void = noop;
@@ -276,7 +276,7 @@ export class WebSocketEngine implements RunHost {
     }
   }
 
-  private sessionAttributes(): TelemetryAttributes {
+  #sessionAttributes(): TelemetryAttributes {
     const id = this.sessionId;
     return id === undefined ? {} : { [Attr.SessionId]: id };
   }

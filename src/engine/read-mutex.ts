@@ -27,15 +27,15 @@ interface UserWaiter {
  */
 export class EngineReadMutex implements ReadMutex {
   /** Who holds the lock: a user, or the reader for a blocking `read()`; `undefined` when free. */
-  private holder: 'user' | MutexReader | undefined;
+  #holder: 'user' | MutexReader | undefined;
   /**
    * Who waits, made on first contention: users for the lock, shutdowns for it to be free,
    * and the reader for its turn (woken when a user releases it).
    */
-  private waiting: { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } | undefined;
+  #waiting: { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } | undefined;
 
   get isLocked(): boolean {
-    return this.holder !== undefined;
+    return this.#holder !== undefined;
   }
 
   lock(options?: CallOptions): Promise<() => void> {
@@ -46,9 +46,9 @@ export class EngineReadMutex implements ReadMutex {
     }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.holder === undefined) {
-      this.holder = 'user';
-      return Promise.resolve(this.releaser());
+    if (this.#holder === undefined) {
+      this.#holder = 'user';
+      return Promise.resolve(this.#releaser());
     }
     return new Promise<() => void>((resolve, reject) => {
       const waiter: UserWaiter = {
@@ -58,13 +58,13 @@ export class EngineReadMutex implements ReadMutex {
         },
       };
       const off = onAbort(signal, (reason) => {
-        const users = this.queues().users;
+        const users = this.#queues().users;
         const index = users.indexOf(waiter);
         if (index >= 0) users.splice(index, 1);
         reject(reason);
       });
-      this.queues().users.push(waiter);
-      if (this.holder !== 'user') this.holder?.interrupt();
+      this.#queues().users.push(waiter);
+      if (this.#holder !== 'user') this.#holder?.interrupt();
     });
   }
 
@@ -85,53 +85,53 @@ export class EngineReadMutex implements ReadMutex {
 
   /** Reader side: takes the (free) lock for a blocking read until {@link endRead}. */
   startRead(reader: MutexReader): void {
-    this.holder = reader;
+    this.#holder = reader;
   }
 
   /** Reader side: the blocking read is over; the lock goes to a waiting user, else is free. */
   endRead(): void {
-    this.unlock();
+    this.#unlock();
   }
 
   /** Reader side: `reader.wake()` is called once a user releases the lock. */
   waitForTurn(reader: MutexReader): void {
-    this.queues().reader = reader;
+    this.#queues().reader = reader;
   }
 
   /** Resolves once nobody holds the lock (a session's shutdown waits for a user's lock). */
   whenFree(): Promise<void> {
-    if (this.holder === undefined) return Promise.resolve();
-    return new Promise<void>((resolve) => this.queues().free.push(resolve));
+    if (this.#holder === undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#queues().free.push(resolve));
   }
 
-  private releaser(): () => void {
+  #releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.unlock();
-      if (this.holder !== undefined) return;
-      const waiting = this.waiting;
+      this.#unlock();
+      if (this.#holder !== undefined) return;
+      const waiting = this.#waiting;
       const reader = waiting?.reader;
       if (waiting) waiting.reader = undefined;
       reader?.wake();
     };
   }
 
-  private unlock(): void {
-    const user = this.waiting?.users.shift();
+  #unlock(): void {
+    const user = this.#waiting?.users.shift();
     if (user !== undefined) {
-      this.holder = 'user';
-      user.grant(this.releaser());
+      this.#holder = 'user';
+      user.grant(this.#releaser());
       return;
     }
-    this.holder = undefined;
-    if (this.waiting === undefined || this.waiting.free.length === 0) return;
-    for (const resolve of this.waiting.free.splice(0)) resolve();
+    this.#holder = undefined;
+    if (this.#waiting === undefined || this.#waiting.free.length === 0) return;
+    for (const resolve of this.#waiting.free.splice(0)) resolve();
   }
 
-  private queues(): { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } {
-    this.waiting ??= { users: [], free: [], reader: undefined };
-    return this.waiting;
+  #queues(): { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } {
+    this.#waiting ??= { users: [], free: [], reader: undefined };
+    return this.#waiting;
   }
 }

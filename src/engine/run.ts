@@ -45,38 +45,42 @@ export class Run implements RunContext {
    */
   phase: 'starting' | 'running' | 'exiting' | 'stopping' | 'over' = 'starting';
   /** Failed attempts in a row (a session shorter than `minUptimeMs` counts as one). */
-  private failures = 0;
+  #failures = 0;
   /** Created when something waits on a stop (a dial, a backoff); dropped while connected. */
-  private stopController: AbortController | undefined;
+  #stopController: AbortController | undefined;
   /** How the run ended, once it did; and who waits for it. */
-  private ending: { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } | undefined;
+  #ending: { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } | undefined;
   /** Sends waiting for a ready session (with `outbox` on), made by the first one. */
-  private outbox: Outbox<Session> | undefined;
+  #outbox: Outbox<Session> | undefined;
 
-  constructor(private readonly host: RunHost) {}
+  readonly #host: RunHost;
+
+  constructor(host: RunHost) {
+    this.#host = host;
+  }
 
   get conn(): WebSocketConnectionAdapter {
-    return this.host.conn;
+    return this.#host.conn;
   }
 
   get client(): WebSocketClient {
-    return this.host.client;
+    return this.#host.client;
   }
 
   get mutex(): EngineReadMutex {
-    return this.host.mutex;
+    return this.#host.mutex;
   }
 
   get options(): ResolvedOptions {
-    return this.host.options;
+    return this.#host.options;
   }
 
   get stopped(): boolean {
-    return this.phase === 'stopping' || (this.phase === 'over' && this.ending?.exit?.reason === 'stop');
+    return this.phase === 'stopping' || (this.phase === 'over' && this.#ending?.exit?.reason === 'stop');
   }
 
   get exitRequested(): boolean {
-    return this.ending?.exit !== undefined || (this.phase !== 'running' && this.phase !== 'starting');
+    return this.#ending?.exit !== undefined || (this.phase !== 'running' && this.phase !== 'starting');
   }
 
   requestExit(): void {
@@ -84,9 +88,9 @@ export class Run implements RunContext {
   }
 
   get stopSignal(): AbortSignal {
-    this.stopController ??= new AbortController();
-    if (this.stopped && !this.stopController.signal.aborted) this.stopController.abort();
-    return this.stopController.signal;
+    this.#stopController ??= new AbortController();
+    if (this.stopped && !this.#stopController.signal.aborted) this.#stopController.abort();
+    return this.#stopController.signal;
   }
 
   /** The first open; retried only when `startRetries` asks for it. */
@@ -108,10 +112,10 @@ export class Run implements RunContext {
     if (this.phase === 'starting') this.phase = 'running';
     this.session = session;
     // Connected: nothing waits on the stop signal until the next reconnect.
-    if (!this.stopped) this.stopController = undefined;
+    if (!this.stopped) this.#stopController = undefined;
     session.run();
     if (this.stopped) session.end('stop');
-    if (this.outbox?.size) void this.flush(session);
+    if (this.#outbox?.size) void this.#flush(session);
   }
 
   /**
@@ -119,17 +123,17 @@ export class Run implements RunContext {
    * ready; resolves with the session that wrote it.
    */
   async send(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
-    const session = this.readySession();
+    const session = this.#readySession();
     if (session !== undefined) {
       try {
-        await this.write(data, signal);
+        await this.#write(data, signal);
         return session;
       } catch (error) {
         // The connection dropped before the engine saw it: not sent, so it may wait for the next.
         if (!(error instanceof ConnectionClosedError) || this.options.outbox === undefined) throw error;
       }
     }
-    return this.queue(data, signal);
+    return this.#queue(data, signal);
   }
 
   /**
@@ -137,26 +141,26 @@ export class Run implements RunContext {
    * the adapter's own promise, nothing more per message (the send-flood figure).
    */
   sendNow(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
-    if (this.options.outbox === undefined && this.readySession() !== undefined)
-      return this.write(data, signal);
+    if (this.options.outbox === undefined && this.#readySession() !== undefined)
+      return this.#write(data, signal);
     return this.send(data, signal).then(noop);
   }
 
   /** The session `send` writes on at once, if one is ready and nothing waits before it. */
-  private readySession(): Session | undefined {
+  #readySession(): Session | undefined {
     const session = this.session;
-    if (session === undefined || session.isEnding || this.outbox?.flushing || this.outbox?.size)
+    if (session === undefined || session.isEnding || this.#outbox?.flushing || this.#outbox?.size)
       return undefined;
     return session;
   }
 
-  private write(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+  #write(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
     const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
     return this.conn.write(type, data, signal === undefined ? undefined : { signal });
   }
 
   /** Puts `data` in the outbox (when on) until a session is ready. */
-  private queue(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
+  #queue(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
     const limits = this.options.outbox;
     if (limits === undefined || this.exitRequested) {
       const why = this.exitRequested
@@ -164,51 +168,51 @@ export class Run implements RunContext {
         : 'no connection is ready (connecting or reconnecting); the outbox option queues sends meanwhile';
       return Promise.reject(new ConnectionClosedError(`send(): ${why}`));
     }
-    this.outbox ??= new Outbox(limits, this.options.clock);
-    return this.outbox.add(data, signal);
+    this.#outbox ??= new Outbox(limits, this.options.clock);
+    return this.#outbox.add(data, signal);
   }
 
   /** Ends the run: the session shuts down, no reconnect follows. */
   stop(reason: unknown): void {
     if (this.stopped || this.phase === 'over') return;
     this.phase = 'stopping';
-    this.stopController?.abort(reason);
+    this.#stopController?.abort(reason);
     this.session?.end('stop');
   }
 
   /** Resolves with how the run ended, once it is over (no socket, timer or listener left). */
   closed(): Promise<EngineExit> {
-    if (this.phase === 'over') return Promise.resolve(this.ending!.exit!);
-    return new Promise<EngineExit>((resolve) => this.endRecord().waiters.push(resolve));
+    if (this.phase === 'over') return Promise.resolve(this.#ending!.exit!);
+    return new Promise<EngineExit>((resolve) => this.#endRecord().waiters.push(resolve));
   }
 
   /** Session host: a session started to end. */
   sessionEnding(session: Session): void {
-    this.host.sessionEnding(session);
+    this.#host.sessionEnding(session);
   }
 
   /** Session host: a session is over; reconnect or end the run. */
   sessionFinished(session: Session, outcome: SessionOutcome): void {
     if (this.session === session) this.session = undefined;
-    void detached(this.options.telemetry, () => this.afterSession(outcome));
+    void detached(this.options.telemetry, () => this.#afterSession(outcome));
   }
 
   /** The first open failed: the run ends before it began. */
   abandon(error: unknown): Promise<void> {
     const stopped = this.phase === 'stopping';
     this.phase = 'exiting';
-    return this.end(stopped ? { reason: 'stop' } : { reason: 'error', error });
+    return this.#end(stopped ? { reason: 'stop' } : { reason: 'error', error });
   }
 
   /** How the run ended and who waits for it: made by the end, or by the first to wait. */
-  private endRecord(): { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } {
-    this.ending ??= { exit: undefined, waiters: [] };
-    return this.ending;
+  #endRecord(): { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } {
+    this.#ending ??= { exit: undefined, waiters: [] };
+    return this.#ending;
   }
 
   /** Writes what waited in the outbox, in order, while `session` stays the ready one. */
-  private async flush(session: Session): Promise<void> {
-    const outbox = this.outbox!;
+  async #flush(session: Session): Promise<void> {
+    const outbox = this.#outbox!;
     outbox.flushing = true;
     try {
       for (;;) {
@@ -233,52 +237,50 @@ export class Run implements RunContext {
     }
   }
 
-  private async afterSession(outcome: SessionOutcome): Promise<void> {
+  async #afterSession(outcome: SessionOutcome): Promise<void> {
     let next: Session | undefined;
     let exit: EngineExit = { reason: 'error', error: new Error('the run ended unexpectedly') };
     try {
-      const result = await this.reconnectAfter(outcome);
+      const result = await this.#reconnectAfter(outcome);
       if ('session' in result) next = result.session;
       else exit = result.exit;
     } catch (error) {
       exit = { reason: 'error', error };
     } finally {
       if (next) this.runSession(next);
-      else await this.end(exit);
+      else await this.#end(exit);
     }
   }
 
   /** The next session after `outcome`, or how the run ends. */
-  private async reconnectAfter(
-    outcome: SessionOutcome,
-  ): Promise<{ session: Session } | { exit: EngineExit }> {
+  async #reconnectAfter(outcome: SessionOutcome): Promise<{ session: Session } | { exit: EngineExit }> {
     const { autoReconnect, reconnect } = this.options;
     if (this.stopped) return { exit: { reason: 'stop' } };
     if (outcome.exit) return { exit: { reason: 'exit' } };
     if (!outcome.restart && !autoReconnect) return { exit: { reason: 'closed', error: outcome.error } };
     // A session that closed right after opening is a failed attempt: no hot reconnect loop.
     const short = !outcome.restart && outcome.uptimeMs < reconnect.minUptimeMs;
-    this.failures = short ? this.failures + 1 : 0;
-    if (short) await reportRestartError(this, outcome.error, this.failures);
+    this.#failures = short ? this.#failures + 1 : 0;
+    if (short) await reportRestartError(this, outcome.error, this.#failures);
     const result = await reconnectCycle(this, {
-      failures: this.failures,
+      failures: this.#failures,
       closeMessage: outcome.closeMessage,
       closeError: outcome.error,
       error: short ? outcome.error : undefined,
       forced: outcome.restart,
     });
-    if ('session' in result) this.failures = result.failures;
+    if ('session' in result) this.#failures = result.failures;
     return result;
   }
 
   /** The run is over: what waits in the outbox is rejected, `onExit` runs, then waiters hear of it. */
-  private async end(exit: EngineExit): Promise<void> {
-    const ending = this.endRecord();
+  async #end(exit: EngineExit): Promise<void> {
+    const ending = this.#endRecord();
     if (ending.exit !== undefined) return;
     ending.exit = exit;
     this.session = undefined;
-    this.stopController = undefined;
-    this.outbox?.abortAll(`the engine ended (${exit.reason})`);
+    this.#stopController = undefined;
+    this.#outbox?.abortAll(`the engine ended (${exit.reason})`);
     const telemetry = this.options.telemetry;
     await contained(
       telemetry,
@@ -287,7 +289,7 @@ export class Run implements RunContext {
       () => this.client.onExit?.(exit),
     );
     this.phase = 'over';
-    this.host.runEnded(this, exit);
+    this.#host.runEnded(this, exit);
     for (const resolve of ending.waiters.splice(0)) resolve(exit);
   }
 }

@@ -18,38 +18,38 @@ interface Buffered {
  * @internal
  */
 export class MessageStream {
-  private readonly buffered: Buffered[] = [];
-  private readonly waiting: {
+  readonly #buffered: Buffered[] = [];
+  readonly #waiting: {
     resolve(result: IteratorResult<Message>): void;
     reject(error: unknown): void;
   }[] = [];
-  private exit: EngineExit | undefined;
+  #exit: EngineExit | undefined;
 
   /** Hands `message` to a waiting consumer, or keeps it; resolves once it was taken. */
   deliver(message: Message): void | Promise<void> {
-    const consumer = this.waiting.shift();
+    const consumer = this.#waiting.shift();
     if (consumer !== undefined) {
       consumer.resolve({ value: message, done: false });
       return;
     }
-    return new Promise<void>((release) => this.buffered.push({ message, release }));
+    return new Promise<void>((release) => this.#buffered.push({ message, release }));
   }
 
   /** A session ended: its reader must not wait for the consumer; its messages stay here. */
   releaseAll(): void {
-    for (const entry of this.buffered) entry.release();
+    for (const entry of this.#buffered) entry.release();
   }
 
   /** The run ended: consumers finish after the buffered messages (or throw `exit.error`). */
   end(exit: EngineExit): void {
-    this.exit = exit;
+    this.#exit = exit;
     this.releaseAll();
-    for (const consumer of this.waiting.splice(0)) this.finish(consumer);
+    for (const consumer of this.#waiting.splice(0)) this.#finish(consumer);
   }
 
   /** A new run begins. */
   reopen(): void {
-    this.exit = undefined;
+    this.#exit = undefined;
   }
 
   /** An iterator over the messages, ending when the run ends or `signal` aborts. */
@@ -61,7 +61,7 @@ export class MessageStream {
           done = true;
           return Promise.resolve({ value: undefined, done: true });
         }
-        return this.next(signal).then((result) => {
+        return this.#next(signal).then((result) => {
           if (result.done) done = true;
           return result;
         });
@@ -75,8 +75,8 @@ export class MessageStream {
     return iterator;
   }
 
-  private next(signal: AbortSignal | undefined): Promise<IteratorResult<Message>> {
-    const entry = this.buffered.shift();
+  #next(signal: AbortSignal | undefined): Promise<IteratorResult<Message>> {
+    const entry = this.#buffered.shift();
     if (entry !== undefined) {
       entry.release();
       return Promise.resolve({ value: entry.message, done: false });
@@ -93,20 +93,17 @@ export class MessageStream {
         },
       };
       const off = onAbort(signal, () => {
-        const index = this.waiting.indexOf(consumer);
-        if (index >= 0) this.waiting.splice(index, 1);
+        const index = this.#waiting.indexOf(consumer);
+        if (index >= 0) this.#waiting.splice(index, 1);
         resolve({ value: undefined, done: true });
       });
-      if (this.exit) this.finish(consumer);
-      else this.waiting.push(consumer);
+      if (this.#exit) this.#finish(consumer);
+      else this.#waiting.push(consumer);
     });
   }
 
-  private finish(consumer: {
-    resolve(result: IteratorResult<Message>): void;
-    reject(error: unknown): void;
-  }): void {
-    const exit = this.exit!;
+  #finish(consumer: { resolve(result: IteratorResult<Message>): void; reject(error: unknown): void }): void {
+    const exit = this.#exit!;
     const failed = exit.error !== undefined && exit.reason !== 'stop' && exit.reason !== 'exit';
     if (failed) consumer.reject(exit.error);
     else consumer.resolve({ value: undefined, done: true });

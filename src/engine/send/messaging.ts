@@ -19,12 +19,15 @@ export class Messaging {
   /** The pulled messages, for an engine without `onMessage`. */
   readonly stream: MessageStream | undefined;
   /** Requests waiting for replies, made by the first `request()`. */
-  private requests: PendingRequests<Session> | undefined;
+  #requests: PendingRequests<Session> | undefined;
 
-  private constructor(private readonly options: ResolvedOptions) {
+  readonly #options: ResolvedOptions;
+
+  private constructor(options: ResolvedOptions) {
+    this.#options = options;
     const { client, requests } = options;
     this.stream = typeof client.onMessage === 'function' ? undefined : new MessageStream();
-    this.client = sessionClient(client, requests && { takeReply: (m) => this.takeReply(m) }, this.stream);
+    this.client = sessionClient(client, requests && { takeReply: (m) => this.#takeReply(m) }, this.stream);
   }
 
   /** The messaging an engine with these options needs, if any. */
@@ -35,13 +38,13 @@ export class Messaging {
 
   /** The pending requests (with `requests` on), made on first use. */
   pendingRequests(): PendingRequests<Session> {
-    this.requests ??= new PendingRequests(this.options.requests!, this.options.clock);
-    return this.requests;
+    this.#requests ??= new PendingRequests(this.#options.requests!, this.#options.clock);
+    return this.#requests;
   }
 
   /** A session started to end: requests written on it fail, and its reader must not wait on the consumer. */
   sessionEnding(session: Session): void {
-    this.requests?.sessionEnded(session);
+    this.#requests?.sessionEnded(session);
     this.stream?.releaseAll();
   }
 
@@ -55,7 +58,7 @@ export class Messaging {
     this.stream?.end(exit);
   }
 
-  private takeReply(message: Message): boolean {
-    return this.requests?.take(message) === true;
+  #takeReply(message: Message): boolean {
+    return this.#requests?.take(message) === true;
   }
 }

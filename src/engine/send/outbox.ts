@@ -29,20 +29,23 @@ interface Entry<S> extends QueuedSend<S> {
  * @internal
  */
 export class Outbox<S> {
-  private readonly entries: Entry<S>[] = [];
-  private bytes = 0;
-  private cancelExpiry: (() => void) | undefined;
+  readonly #entries: Entry<S>[] = [];
+  #bytes = 0;
+  #cancelExpiry: (() => void) | undefined;
   /** A session is writing what waits here: later sends queue behind it. */
   flushing = false;
 
-  constructor(
-    private readonly limits: Readonly<Required<OutboxOptions>>,
-    private readonly clock: Clock,
-  ) {}
+  readonly #limits: Readonly<Required<OutboxOptions>>;
+  readonly #clock: Clock;
+
+  constructor(limits: Readonly<Required<OutboxOptions>>, clock: Clock) {
+    this.#limits = limits;
+    this.#clock = clock;
+  }
 
   /** Messages waiting. */
   get size(): number {
-    return this.entries.length;
+    return this.#entries.length;
   }
 
   /**
@@ -52,9 +55,9 @@ export class Outbox<S> {
   add(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<S> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const size = data.length;
-    const { maxMessages, maxBytes, ttlMs } = this.limits;
-    if (this.entries.length >= maxMessages || this.bytes + size > maxBytes) {
-      const what = `${this.entries.length} messages, ${this.bytes} bytes waiting`;
+    const { maxMessages, maxBytes, ttlMs } = this.#limits;
+    if (this.#entries.length >= maxMessages || this.#bytes + size > maxBytes) {
+      const what = `${this.#entries.length} messages, ${this.#bytes} bytes waiting`;
       const limit = `outbox.maxMessages ${maxMessages}, outbox.maxBytes ${maxBytes}`;
       return Promise.reject(
         new SendError(ErrorCode.OutboxFull, `outbox full (${what}; ${limit}): not queued`, data),
@@ -65,7 +68,7 @@ export class Outbox<S> {
         data,
         signal,
         size,
-        expiresAt: this.clock.now() + ttlMs,
+        expiresAt: this.#clock.now() + ttlMs,
         sent: (session) => {
           entry.offAbort();
           resolve(session);
@@ -77,75 +80,75 @@ export class Outbox<S> {
         offAbort: () => undefined,
       };
       entry.offAbort = onAbort(signal, (reason) => {
-        if (this.remove(entry)) reject(reason);
+        if (this.#remove(entry)) reject(reason);
       });
-      this.entries.push(entry);
-      this.bytes += size;
-      if (this.cancelExpiry === undefined) this.armExpiry();
+      this.#entries.push(entry);
+      this.#bytes += size;
+      if (this.#cancelExpiry === undefined) this.#armExpiry();
     });
   }
 
   /** Takes the oldest waiting message off the queue; the caller settles it. */
   shift(): QueuedSend<S> | undefined {
-    const entry = this.entries.shift();
+    const entry = this.#entries.shift();
     if (entry === undefined) return undefined;
-    this.bytes -= entry.size;
-    if (this.entries.length === 0) this.disarmExpiry();
+    this.#bytes -= entry.size;
+    if (this.#entries.length === 0) this.#disarmExpiry();
     return entry;
   }
 
   /** Puts back a message {@link shift} took and could not write: it goes first next time. */
   unshift(queued: QueuedSend<S>): void {
     const entry = queued as Entry<S>;
-    this.entries.unshift(entry);
-    this.bytes += entry.size;
-    if (this.cancelExpiry === undefined) this.armExpiry();
+    this.#entries.unshift(entry);
+    this.#bytes += entry.size;
+    if (this.#cancelExpiry === undefined) this.#armExpiry();
   }
 
   /** Rejects every waiting message with `ERR_SEND_ABORTED` (the run is over). */
   abortAll(why: string): void {
-    this.disarmExpiry();
-    const entries = this.entries.splice(0);
-    this.bytes = 0;
+    this.#disarmExpiry();
+    const entries = this.#entries.splice(0);
+    this.#bytes = 0;
     for (const entry of entries) {
       entry.failed(new SendError(ErrorCode.SendAborted, `not sent: ${why}`, entry.data));
     }
   }
 
-  private remove(entry: Entry<S>): boolean {
-    const index = this.entries.indexOf(entry);
+  #remove(entry: Entry<S>): boolean {
+    const index = this.#entries.indexOf(entry);
     if (index < 0) return false;
-    this.entries.splice(index, 1);
-    this.bytes -= entry.size;
-    if (this.entries.length === 0) this.disarmExpiry();
+    this.#entries.splice(index, 1);
+    this.#bytes -= entry.size;
+    if (this.#entries.length === 0) this.#disarmExpiry();
     return true;
   }
 
   /** One timer for the oldest message: entries expire in queue order. */
-  private armExpiry(): void {
-    const head = this.entries[0];
+  #armExpiry(): void {
+    const head = this.#entries[0];
     if (head === undefined) return;
-    const ms = Math.max(1, head.expiresAt - this.clock.now());
-    const handle = this.clock.setTimeout(() => {
-      this.cancelExpiry = undefined;
-      this.expire();
+    const ms = Math.max(1, head.expiresAt - this.#clock.now());
+    const handle = this.#clock.setTimeout(() => {
+      this.#cancelExpiry = undefined;
+      this.#expire();
     }, ms);
-    this.cancelExpiry = () => this.clock.clearTimeout(handle);
+    this.#cancelExpiry = () => this.#clock.clearTimeout(handle);
   }
 
-  private disarmExpiry(): void {
-    this.cancelExpiry?.();
-    this.cancelExpiry = undefined;
+  #disarmExpiry(): void {
+    this.#cancelExpiry?.();
+    this.#cancelExpiry = undefined;
   }
 
-  private expire(): void {
-    const now = this.clock.now();
-    while (this.entries.length > 0 && this.entries[0].expiresAt <= now) {
-      const entry = this.entries.shift()!;
-      this.bytes -= entry.size;
-      const age = `waited ${this.limits.ttlMs} ms (outbox.ttlMs) without a ready session`;
+  #expire(): void {
+    const now = this.#clock.now();
+    while (this.#entries.length > 0 && this.#entries[0].expiresAt <= now) {
+      const entry = this.#entries.shift()!;
+      this.#bytes -= entry.size;
+      const age = `waited ${this.#limits.ttlMs} ms (outbox.ttlMs) without a ready session`;
       entry.failed(new SendError(ErrorCode.SendExpired, `not sent: ${age}`, entry.data));
     }
-    this.armExpiry();
+    this.#armExpiry();
   }
 }

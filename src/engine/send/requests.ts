@@ -21,16 +21,19 @@ interface Pending<S> {
  * @internal
  */
 export class PendingRequests<S> {
-  private readonly pending = new Map<string, Pending<S>>();
+  readonly #pending = new Map<string, Pending<S>>();
 
-  constructor(
-    private readonly options: Readonly<Required<RequestsOptions>>,
-    private readonly clock: Clock,
-  ) {}
+  readonly #options: Readonly<Required<RequestsOptions>>;
+  readonly #clock: Clock;
+
+  constructor(options: Readonly<Required<RequestsOptions>>, clock: Clock) {
+    this.#options = options;
+    this.#clock = clock;
+  }
 
   /** Requests waiting for a reply. */
   get size(): number {
-    return this.pending.size;
+    return this.#pending.size;
   }
 
   /**
@@ -42,7 +45,7 @@ export class PendingRequests<S> {
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): { reply: Promise<Message>; written(session: S, ended: boolean): void; failed(error: unknown): void } {
-    if (this.pending.has(id)) {
+    if (this.#pending.has(id)) {
       throw new InvalidArgumentError(
         ErrorCode.InvalidArgument,
         `request id ${JSON.stringify(id)} is already waiting for its reply: give each request its own id`,
@@ -50,7 +53,7 @@ export class PendingRequests<S> {
     }
     let entry!: Pending<S>;
     const reply = new Promise<Message>((resolve, reject) => {
-      const handle = this.clock.setTimeout(() => {
+      const handle = this.#clock.setTimeout(() => {
         settle();
         reject(
           new RequestError(
@@ -65,9 +68,9 @@ export class PendingRequests<S> {
         reject(reason);
       });
       const settle = () => {
-        this.clock.clearTimeout(handle);
+        this.#clock.clearTimeout(handle);
         offAbort();
-        if (this.pending.get(id) === entry) this.pending.delete(id);
+        if (this.#pending.get(id) === entry) this.#pending.delete(id);
       };
       entry = {
         session: undefined,
@@ -81,7 +84,7 @@ export class PendingRequests<S> {
         },
       };
     });
-    this.pending.set(id, entry);
+    this.#pending.set(id, entry);
     if (signal?.aborted) entry.reject(signal.reason);
     return {
       reply,
@@ -95,15 +98,15 @@ export class PendingRequests<S> {
 
   /** Settles the request `message` answers, if any: then `true`, and the message goes nowhere else. */
   take(message: Message): boolean {
-    if (this.pending.size === 0) return false;
+    if (this.#pending.size === 0) return false;
     let id: string | undefined;
     try {
-      id = this.options.idOf(message);
+      id = this.#options.idOf(message);
     } catch {
       // A message idOf cannot read answers no request.
       return false;
     }
-    const entry = id === undefined ? undefined : this.pending.get(id);
+    const entry = id === undefined ? undefined : this.#pending.get(id);
     if (entry === undefined) return false;
     entry.resolve(message);
     return true;
@@ -111,7 +114,7 @@ export class PendingRequests<S> {
 
   /** `session` ended: every request written on it fails with `ERR_REQUEST_CLOSED`. */
   sessionEnded(session: S): void {
-    for (const [id, entry] of this.pending) if (entry.session === session) entry.reject(closedError(id));
+    for (const [id, entry] of this.#pending) if (entry.session === session) entry.reject(closedError(id));
   }
 }
 

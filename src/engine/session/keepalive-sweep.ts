@@ -25,66 +25,71 @@ export interface SweepMember {
  */
 class Sweep {
   readonly members = new Set<SweepMember>();
-  private interval: unknown;
+  #interval: unknown;
   /** When the interval timer is due, on the clock: a tick much later than this is a wake-up. */
-  private dueAt = 0;
-  private readonly deadlines = new Set<unknown>();
-  private ticks = 0;
-  private offNetworkChange: (() => void) | undefined;
+  #dueAt = 0;
+  readonly #deadlines = new Set<unknown>();
+  #ticks = 0;
+  #offNetworkChange: (() => void) | undefined;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly intervalMs: number,
-    private readonly timeoutMs: number,
-    private readonly retire: (sweep: Sweep) => void,
-  ) {}
+  readonly #clock: Clock;
+  readonly #intervalMs: number;
+  readonly #timeoutMs: number;
+  readonly #retire: (sweep: Sweep) => void;
+
+  constructor(clock: Clock, intervalMs: number, timeoutMs: number, retire: (sweep: Sweep) => void) {
+    this.#clock = clock;
+    this.#intervalMs = intervalMs;
+    this.#timeoutMs = timeoutMs;
+    this.#retire = retire;
+  }
 
   add(member: SweepMember): void {
     this.members.add(member);
-    if (this.interval === undefined) this.armInterval();
-    this.offNetworkChange ??= onNetworkChange(() => this.fire(true));
+    if (this.#interval === undefined) this.#armInterval();
+    this.#offNetworkChange ??= onNetworkChange(() => this.#fire(true));
   }
 
   delete(member: SweepMember): void {
     this.members.delete(member);
-    if (this.members.size === 0) this.stop();
+    if (this.members.size === 0) this.#stop();
   }
 
-  private armInterval(): void {
-    this.dueAt = this.clock.now() + this.intervalMs;
-    this.interval = this.clock.setTimeout(() => {
-      this.interval = undefined;
-      this.fire(this.clock.now() - this.dueAt >= this.intervalMs);
-    }, this.intervalMs);
+  #armInterval(): void {
+    this.#dueAt = this.#clock.now() + this.#intervalMs;
+    this.#interval = this.#clock.setTimeout(() => {
+      this.#interval = undefined;
+      this.#fire(this.#clock.now() - this.#dueAt >= this.#intervalMs);
+    }, this.#intervalMs);
   }
 
   /** Ticks every member; `probe`: a network change or a wake-up, so ping whatever arrived. */
-  private fire(probe: boolean): void {
-    const tick = ++this.ticks;
+  #fire(probe: boolean): void {
+    const tick = ++this.#ticks;
     let pinged = false;
     // A member may leave (or another join) while the sweep runs: tick a snapshot.
     for (const member of [...this.members]) if (member.tick(tick, probe)) pinged = true;
-    if (pinged) this.armDeadline(tick);
-    if (this.members.size === 0) this.stop();
-    else if (this.interval === undefined) this.armInterval();
+    if (pinged) this.#armDeadline(tick);
+    if (this.members.size === 0) this.#stop();
+    else if (this.#interval === undefined) this.#armInterval();
   }
 
-  private armDeadline(tick: number): void {
-    const handle = this.clock.setTimeout(() => {
-      this.deadlines.delete(handle);
+  #armDeadline(tick: number): void {
+    const handle = this.#clock.setTimeout(() => {
+      this.#deadlines.delete(handle);
       for (const member of [...this.members]) member.deadline(tick);
-    }, this.timeoutMs);
-    this.deadlines.add(handle);
+    }, this.#timeoutMs);
+    this.#deadlines.add(handle);
   }
 
-  private stop(): void {
-    this.offNetworkChange?.();
-    this.offNetworkChange = undefined;
-    if (this.interval !== undefined) this.clock.clearTimeout(this.interval);
-    this.interval = undefined;
-    for (const handle of this.deadlines) this.clock.clearTimeout(handle);
-    this.deadlines.clear();
-    this.retire(this);
+  #stop(): void {
+    this.#offNetworkChange?.();
+    this.#offNetworkChange = undefined;
+    if (this.#interval !== undefined) this.#clock.clearTimeout(this.#interval);
+    this.#interval = undefined;
+    for (const handle of this.#deadlines) this.#clock.clearTimeout(handle);
+    this.#deadlines.clear();
+    this.#retire(this);
   }
 }
 

@@ -22,22 +22,26 @@ import type { SessionView } from './parts.js';
  */
 export class Keepalive implements SweepMember {
   /** Something arrived since the last look (a pong or a message). */
-  private seen = false;
+  #seen = false;
   /** The sweep tick that sent the ping in flight, or -1: results of other pings are stale. */
-  private pingTick = -1;
+  #pingTick = -1;
 
-  constructor(private readonly session: SessionView) {}
+  readonly #session: SessionView;
+
+  constructor(session: SessionView) {
+    this.#session = session;
+  }
 
   start(): void {
-    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.session.options;
+    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.#session.options;
     joinSweep(clock, keepaliveIntervalMs, keepaliveTimeoutMs, this);
   }
 
   /** Stops for good: leaves the sweep; a ping in flight no longer counts. Idempotent. */
   stop(): void {
-    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.session.options;
+    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.#session.options;
     leaveSweep(clock, keepaliveIntervalMs, keepaliveTimeoutMs, this);
-    this.pingTick = -1;
+    this.#pingTick = -1;
   }
 
   /**
@@ -45,65 +49,65 @@ export class Keepalive implements SweepMember {
    * nowhere else (not to `onMessage`).
    */
   messageArrived(message: Message): boolean {
-    const heartbeat = this.session.options.heartbeat;
-    if (heartbeat !== undefined && !canPing(this.session.conn) && isReply(heartbeat, message)) {
+    const heartbeat = this.#session.options.heartbeat;
+    if (heartbeat !== undefined && !canPing(this.#session.conn) && isReply(heartbeat, message)) {
       // As a pong: alive now, and the next look sends another if nothing else arrives.
-      this.pingTick = -1;
+      this.#pingTick = -1;
       return true;
     }
-    this.seen = true;
+    this.#seen = true;
     return false;
   }
 
   /** The interval passed: ping when nothing arrived since the last look, or on a `probe`. */
   tick(tick: number, probe: boolean): boolean {
-    if (this.pingTick >= 0) return false; // its deadline decides
-    if (this.session.readerBacklogged() || (this.seen && !probe)) {
-      this.seen = false;
+    if (this.#pingTick >= 0) return false; // its deadline decides
+    if (this.#session.readerBacklogged() || (this.#seen && !probe)) {
+      this.#seen = false;
       return false;
     }
-    this.seen = false;
-    this.sendPing(tick);
+    this.#seen = false;
+    this.#sendPing(tick);
     return true;
   }
 
   /** `timeoutMs` passed since `tick`: a ping sent then and unanswered means a dead peer. */
   deadline(tick: number): void {
-    if (this.pingTick !== tick) return;
-    this.pingTick = -1;
-    if (this.seen || this.session.readerBacklogged()) {
-      this.seen = false;
+    if (this.#pingTick !== tick) return;
+    this.#pingTick = -1;
+    if (this.#seen || this.#session.readerBacklogged()) {
+      this.#seen = false;
       return;
     }
-    const reason = `keepalive timeout: no pong within ${this.session.options.keepaliveTimeoutMs} ms`;
-    this.session.end('keepalive', new WebSocketCloseError(StatusCode.AbnormalClosure, reason));
+    const reason = `keepalive timeout: no pong within ${this.#session.options.keepaliveTimeoutMs} ms`;
+    this.#session.end('keepalive', new WebSocketCloseError(StatusCode.AbnormalClosure, reason));
   }
 
-  private sendPing(tick: number): void {
-    const { conn, options } = this.session;
-    this.pingTick = tick;
-    const heartbeat = this.session.options.heartbeat !== undefined && !canPing(conn);
+  #sendPing(tick: number): void {
+    const { conn, options } = this.#session;
+    this.#pingTick = tick;
+    const heartbeat = this.#session.options.heartbeat !== undefined && !canPing(conn);
     // Detached: the sweep's timer runs in whatever context armed it first.
-    const sent = detached(options.telemetry, () => (heartbeat ? this.sendHeartbeat() : conn.ping()));
+    const sent = detached(options.telemetry, () => (heartbeat ? this.#sendHeartbeat() : conn.ping()));
     sent.then(
       () => {
         // A pong: alive now, and the next look pings again if nothing arrives meanwhile.
         // A heartbeat written: its reply (messageArrived) or the deadline decides.
-        if (!heartbeat && this.pingTick === tick) this.pingTick = -1;
+        if (!heartbeat && this.#pingTick === tick) this.#pingTick = -1;
       },
       (error: unknown) => {
-        if (this.pingTick !== tick) return;
-        this.pingTick = -1;
+        if (this.#pingTick !== tick) return;
+        this.#pingTick = -1;
         // Any other failure means the connection is closing: the reader reports it.
-        if (error instanceof UnsupportedOperationError) this.unsupported(error);
-        else if (error instanceof CallbackError) this.session.reportError(error);
+        if (error instanceof UnsupportedOperationError) this.#unsupported(error);
+        else if (error instanceof CallbackError) this.#session.reportError(error);
       },
     );
   }
 
   /** Writes the heartbeat message, for an adapter that cannot ping: its reply is the pong. */
-  private sendHeartbeat(): Promise<void> {
-    const heartbeat = this.session.options.heartbeat!;
+  #sendHeartbeat(): Promise<void> {
+    const heartbeat = this.#session.options.heartbeat!;
     let data: string | Uint8Array;
     try {
       data = typeof heartbeat.message === 'function' ? heartbeat.message() : heartbeat.message;
@@ -111,13 +115,13 @@ export class Keepalive implements SweepMember {
       return Promise.reject(new CallbackError('keepalive.heartbeat.message', error));
     }
     const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
-    return this.session.conn.write(type, data);
+    return this.#session.conn.write(type, data);
   }
 
   /** The adapter cannot ping (e.g. the WHATWG API): reported once, keepalive stops. */
-  private unsupported(error: UnsupportedOperationError): void {
+  #unsupported(error: UnsupportedOperationError): void {
     this.stop();
-    this.session.reportError(error);
+    this.#session.reportError(error);
   }
 }
 

@@ -46,14 +46,14 @@ export interface SessionHost {
  * @internal
  */
 export class Session implements SessionContext, SessionEvents {
-  private readonly reader: Reader;
-  private readonly keepalive: Keepalive | undefined;
-  private readonly openedAt: number;
+  readonly #reader: Reader;
+  readonly #keepalive: Keepalive | undefined;
+  readonly #openedAt: number;
   /**
    * How the session ends: the first trigger, and what follows it when a callback or `stop()`
    * asked (`exit` wins over `restart`, whenever it comes). Made by the first trigger.
    */
-  private ending:
+  #ending:
     | {
         kind: EndKind;
         error: WebSocketCloseError | undefined;
@@ -62,113 +62,120 @@ export class Session implements SessionContext, SessionEvents {
       }
     | undefined;
   /** What callbacks are handed (the id, `restart`, `exit`): made when first asked for. */
-  private handles: { id: string; restart(): void; exit(): void } | undefined;
+  #handles: { id: string; restart(): void; exit(): void } | undefined;
 
-  constructor(private readonly host: SessionHost) {
-    this.openedAt = host.options.clock.now();
-    this.reader = new Reader(this);
-    this.keepalive = host.options.keepaliveIntervalMs > 0 ? new Keepalive(this) : undefined;
+  readonly #host: SessionHost;
+
+  constructor(host: SessionHost) {
+    this.#host = host;
+    this.#openedAt = host.options.clock.now();
+    this.#reader = new Reader(this);
+    this.#keepalive = host.options.keepaliveIntervalMs > 0 ? new Keepalive(this) : undefined;
   }
 
   /** A UUID of this session (one connection), the same every time it is asked for. */
   get id(): string {
-    return this.callbackHandles().id;
+    return this.#callbackHandles().id;
   }
 
   /** Closes this session and reconnects (handed to callbacks, who may destructure it). */
   get restart(): () => void {
-    return this.callbackHandles().restart;
+    return this.#callbackHandles().restart;
   }
 
   /** Closes this session and ends the engine (handed to callbacks). */
   get exit(): () => void {
-    return this.callbackHandles().exit;
+    return this.#callbackHandles().exit;
   }
 
   get conn(): WebSocketConnectionAdapter {
-    return this.host.conn;
+    return this.#host.conn;
   }
 
   get client(): WebSocketClient {
-    return this.host.client;
+    return this.#host.client;
   }
 
   get mutex(): EngineReadMutex {
-    return this.host.mutex;
+    return this.#host.mutex;
   }
 
   get options(): ResolvedOptions {
-    return this.host.options;
+    return this.#host.options;
   }
 
   /** From the first end trigger on: no new message is taken, `send()` no longer writes here. */
   get isEnding(): boolean {
-    return this.ending !== undefined;
+    return this.#ending !== undefined;
   }
 
   /** Whether `exit()` was called (e.g. inside `onOpen`). */
   get exiting(): boolean {
-    return this.ending?.next === 'exit';
+    return this.#ending?.next === 'exit';
   }
 
   /** Starts the keepalive and the reader; or, if the session already ended (exit in `onOpen`), its shutdown. */
   run(): void {
-    if (this.ending) {
-      void this.finish();
+    if (this.#ending) {
+      void this.#finish();
       return;
     }
     // Keepalive first: the reader may dispatch queued messages at once, and an exit()
     // among them must find the keepalive to stop it.
-    this.keepalive?.start();
-    this.reader.start();
+    this.#keepalive?.start();
+    this.#reader.start();
   }
 
   /** Triggers the shutdown; only the first trigger counts, but `stop()` still ends the engine. */
   end(kind: EndKind, error?: WebSocketCloseError): void {
     const exits = kind === 'stop' || kind === 'exit';
-    if (this.ending) {
-      if (exits) this.ending.next = 'exit';
+    if (this.#ending) {
+      if (exits) this.#ending.next = 'exit';
       return;
     }
     const next = exits ? 'exit' : kind === 'restart' ? 'restart' : undefined;
-    this.ending = { kind, error, at: this.options.clock.now(), next };
-    this.keepalive?.stop();
-    this.reader.stop();
-    this.host.sessionEnding(this);
+    this.#ending = { kind, error, at: this.options.clock.now(), next };
+    this.#keepalive?.stop();
+    this.#reader.stop();
+    this.#host.sessionEnding(this);
   }
 
   messageArrived(message: Message): boolean {
-    return this.keepalive?.messageArrived(message) === true;
+    return this.#keepalive?.messageArrived(message) === true;
   }
 
   reportError(error: unknown): void {
-    void this.reader.reportError(error);
+    void this.#reader.reportError(error);
   }
 
   readerBacklogged(): boolean {
-    return this.reader.backlogged;
+    return this.#reader.backlogged;
   }
 
   readerStopped(): void {
-    void this.finish();
+    void this.#finish();
   }
 
-  private callbackHandles(): { id: string; restart(): void; exit(): void } {
-    this.handles ??= { id: newSessionId(), restart: () => this.end('restart'), exit: () => this.end('exit') };
-    return this.handles;
+  #callbackHandles(): { id: string; restart(): void; exit(): void } {
+    this.#handles ??= {
+      id: newSessionId(),
+      restart: () => this.end('restart'),
+      exit: () => this.end('exit'),
+    };
+    return this.#handles;
   }
 
-  private async finish(): Promise<void> {
-    const ending = this.ending!;
+  async #finish(): Promise<void> {
+    const ending = this.#ending!;
     await shutDown(this, ending.kind, ending.error);
     const { error } = ending;
-    this.host.sessionFinished(this, {
+    this.#host.sessionFinished(this, {
       kind: ending.kind,
       closeMessage: error && { code: error.code, reason: error.reason },
       error,
       exit: ending.next === 'exit',
       restart: ending.next === 'restart',
-      uptimeMs: ending.at - this.openedAt,
+      uptimeMs: ending.at - this.#openedAt,
     });
   }
 }
