@@ -108,21 +108,9 @@ export class WebSocketEngine implements RunHost {
    */
   start(options: CallOptions = {}): Promise<void> {
     try {
-      checkCallOptions(options, 'start');
+      this.#checkStart(options);
     } catch (error) {
       return Promise.reject(error);
-    }
-    const { keepaliveIntervalMs, heartbeat } = this.options;
-    if (keepaliveIntervalMs > 0 && !heartbeat && !canPing(this.conn)) {
-      const issue =
-        'keepalive: this adapter cannot send pings (the WHATWG WebSocket API has none): add ' +
-        'keepalive.heartbeat { message, isReply } for an application-level ping, or leave keepalive out';
-      return Promise.reject(new InvalidOptionsError([issue], 'WebSocketEngine options'));
-    }
-    const phase = this.#run?.phase;
-    if (phase !== undefined && phase !== 'over') {
-      const state = phase === 'starting' || phase === 'stopping' ? phase : 'running';
-      return Promise.reject(new EngineStateError(`start() called while the engine is ${state}`));
     }
     const attributes = () => ({ [Attr.Readers]: this.options.readers });
     return traced(this.options.telemetry, SpanName.Start, attributes, () => this.#doStart(options.signal));
@@ -214,6 +202,23 @@ export class WebSocketEngine implements RunHost {
   /** @internal Run host: the run is over. */
   runEnded(_run: Run, exit: EngineExit): void {
     this.#messaging?.runEnded(exit);
+  }
+
+  /** Throws what keeps `start()` from starting now. */
+  #checkStart(options: CallOptions): void {
+    checkCallOptions(options, 'start');
+    const { keepaliveIntervalMs, heartbeat } = this.options;
+    if (keepaliveIntervalMs > 0 && !heartbeat && !canPing(this.conn)) {
+      const issue =
+        'keepalive: this adapter cannot send pings (the WHATWG WebSocket API has none): add ' +
+        'keepalive.heartbeat { message, isReply } for an application-level ping, or leave keepalive out';
+      throw new InvalidOptionsError([issue], 'WebSocketEngine options');
+    }
+    const phase = this.#run?.phase;
+    if (phase !== undefined && phase !== 'over') {
+      const state = phase === 'starting' || phase === 'stopping' ? phase : 'running';
+      throw new EngineStateError(`start() called while the engine is ${state}`);
+    }
   }
 
   #sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {

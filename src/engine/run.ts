@@ -219,9 +219,8 @@ export class Run implements RunContext {
         if (this.session !== session || session.isEnding) return;
         const queued = outbox.shift();
         if (queued === undefined) return;
-        const type = typeof queued.data === 'string' ? MessageType.Text : MessageType.Binary;
         try {
-          await this.conn.write(type, queued.data, { signal: queued.signal });
+          await this.#write(queued.data, queued.signal);
           queued.sent(session);
         } catch (error) {
           if (error instanceof ConnectionClosedError && !this.exitRequested) {

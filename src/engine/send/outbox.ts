@@ -144,8 +144,7 @@ export class Outbox<S> {
   #expire(): void {
     const now = this.#clock.now();
     while (this.#entries.length > 0 && this.#entries[0].expiresAt <= now) {
-      const entry = this.#entries.shift()!;
-      this.#bytes -= entry.size;
+      const entry = this.shift()!;
       const age = `waited ${this.#limits.ttlMs} ms (outbox.ttlMs) without a ready session`;
       entry.failed(new SendError(ErrorCode.SendExpired, `not sent: ${age}`, entry.data));
     }

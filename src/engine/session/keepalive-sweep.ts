@@ -1,3 +1,4 @@
+import type { ResolvedOptions } from '../options.js';
 import type { Clock } from '../types.js';
 import { onNetworkChange } from './network-events.js';
 
@@ -37,10 +38,11 @@ class Sweep {
   readonly #timeoutMs: number;
   readonly #retire: (sweep: Sweep) => void;
 
-  constructor(clock: Clock, intervalMs: number, timeoutMs: number, retire: (sweep: Sweep) => void) {
-    this.#clock = clock;
-    this.#intervalMs = intervalMs;
-    this.#timeoutMs = timeoutMs;
+  constructor(times: SweepTimes, retire: (sweep: Sweep) => void) {
+    // Copied, not kept: the options of the session that made the sweep may not outlive it.
+    this.#clock = times.clock;
+    this.#intervalMs = times.keepaliveIntervalMs;
+    this.#timeoutMs = times.keepaliveTimeoutMs;
     this.#retire = retire;
   }
 
@@ -93,20 +95,27 @@ class Sweep {
   }
 }
 
+/** The options that pick a session's sweep: its clock and keepalive times. @internal */
+export type SweepTimes = Pick<ResolvedOptions, 'clock' | 'keepaliveIntervalMs' | 'keepaliveTimeoutMs'>;
+
 const sweeps = new WeakMap<Clock, Map<string, Sweep>>();
 
-/** Drives `member` on `clock` every `intervalMs`, with pong deadlines `timeoutMs` after a tick. @internal */
-export function joinSweep(clock: Clock, intervalMs: number, timeoutMs: number, member: SweepMember): void {
-  let byTimes = sweeps.get(clock);
+/**
+ * Drives `member` on `times.clock` every `keepaliveIntervalMs`, with pong deadlines
+ * `keepaliveTimeoutMs` after a tick.
+ * @internal
+ */
+export function joinSweep(times: SweepTimes, member: SweepMember): void {
+  let byTimes = sweeps.get(times.clock);
   if (byTimes === undefined) {
     byTimes = new Map();
-    sweeps.set(clock, byTimes);
+    sweeps.set(times.clock, byTimes);
   }
-  const key = `${intervalMs}/${timeoutMs}`;
+  const key = keyOf(times);
   let sweep = byTimes.get(key);
   if (sweep === undefined) {
     const map = byTimes;
-    sweep = new Sweep(clock, intervalMs, timeoutMs, (retired) => {
+    sweep = new Sweep(times, (retired) => {
       if (map.get(key) === retired) map.delete(key);
     });
     map.set(key, sweep);
@@ -115,6 +124,10 @@ export function joinSweep(clock: Clock, intervalMs: number, timeoutMs: number, m
 }
 
 /** Stops driving `member`. Idempotent. @internal */
-export function leaveSweep(clock: Clock, intervalMs: number, timeoutMs: number, member: SweepMember): void {
-  sweeps.get(clock)?.get(`${intervalMs}/${timeoutMs}`)?.delete(member);
+export function leaveSweep(times: SweepTimes, member: SweepMember): void {
+  sweeps.get(times.clock)?.get(keyOf(times))?.delete(member);
+}
+
+function keyOf(times: SweepTimes): string {
+  return `${times.keepaliveIntervalMs}/${times.keepaliveTimeoutMs}`;
 }

@@ -33,14 +33,12 @@ export class Keepalive implements SweepMember {
   }
 
   start(): void {
-    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.#session.options;
-    joinSweep(clock, keepaliveIntervalMs, keepaliveTimeoutMs, this);
+    joinSweep(this.#session.options, this);
   }
 
   /** Stops for good: leaves the sweep; a ping in flight no longer counts. Idempotent. */
   stop(): void {
-    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.#session.options;
-    leaveSweep(clock, keepaliveIntervalMs, keepaliveTimeoutMs, this);
+    leaveSweep(this.#session.options, this);
     this.#pingTick = -1;
   }
 

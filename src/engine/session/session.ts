@@ -8,7 +8,7 @@ import type { CloseMessage, WebSocketClient } from '../types.js';
 import { Keepalive } from './keepalive.js';
 import type { EndKind, SessionContext, SessionEvents } from './parts.js';
 import { Reader } from './reader.js';
-import { shutDown } from './shutdown.js';
+import { closeMessageOf, shutDown } from './shutdown.js';
 
 /** How a session ended, for the run to decide what follows. @internal */
 export interface SessionOutcome {
@@ -171,7 +171,7 @@ export class Session implements SessionContext, SessionEvents {
     const { error } = ending;
     this.#host.sessionFinished(this, {
       kind: ending.kind,
-      closeMessage: error && { code: error.code, reason: error.reason },
+      closeMessage: closeMessageOf(error),
       error,
       exit: ending.next === 'exit',
       restart: ending.next === 'restart',

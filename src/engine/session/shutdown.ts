@@ -34,7 +34,7 @@ export async function shutDown(
   const readMutex: ReadMutex = mutex;
   // A lock held by the user (from outside or a callback) delays the shutdown: they own the connection.
   await mutex.whenFree();
-  const closeMessage = error && { code: error.code, reason: error.reason };
+  const closeMessage = closeMessageOf(error);
   const choice = await contained(
     options.telemetry,
     SpanName.OnClose,
@@ -53,6 +53,11 @@ export async function shutDown(
     // Closed by the peer meanwhile: nothing to report.
     if (!(closeError instanceof ConnectionClosedError)) await reportCloseError(session, closeError);
   }
+}
+
+/** The `closeMessage` callbacks are given for the close `error` that ended a session, if any. @internal */
+export function closeMessageOf(error: WebSocketCloseError | undefined): CloseMessage | undefined {
+  return error && { code: error.code, reason: error.reason };
 }
 
 /** What `onClose` chose, if it may be sent; otherwise `GOING_AWAY`, and the problem is reported. */
