@@ -1,6 +1,6 @@
 import { noop, onAbort, raceAbort } from '../core/abort.js';
 import type { HandshakeResponse } from '../core/message.js';
-import { StatusCode } from '../core/status.js';
+import { GOING_AWAY } from '../core/status.js';
 import { validateWebSocketUrl } from '../core/validation.js';
 import { traced } from './callbacks.js';
 import { schedule } from './clock.js';
@@ -48,7 +48,7 @@ export async function openSession(
   } catch (error) {
     // A session whose onOpen ran gets its onClose, once, as any other; then the close.
     if (session) await shutDown(session, 'exit');
-    else if (dialled) await ctx.conn.close(StatusCode.GoingAway, 'Going away').catch(noop);
+    else if (dialled) await ctx.conn.close(GOING_AWAY, 'Going away').catch(noop);
     throw error;
   } finally {
     cancelTimer();

@@ -1,5 +1,4 @@
 import { onAbort } from '../../core/abort.js';
-import { ErrorCode } from '../../core/errors.js';
 import { SendError } from '../../core/send-errors.js';
 import type { OutboxOptions } from '../options.js';
 import type { Clock } from '../types.js';
@@ -60,7 +59,7 @@ export class Outbox<S> {
       const what = `${this.#entries.length} messages, ${this.#bytes} bytes waiting`;
       const limit = `outbox.maxMessages ${maxMessages}, outbox.maxBytes ${maxBytes}`;
       return Promise.reject(
-        new SendError(ErrorCode.OutboxFull, `outbox full (${what}; ${limit}): not queued`, data),
+        new SendError('ERR_OUTBOX_FULL', `outbox full (${what}; ${limit}): not queued`, data),
       );
     }
     return new Promise<S>((resolve, reject) => {
@@ -111,7 +110,7 @@ export class Outbox<S> {
     const entries = this.#entries.splice(0);
     this.#bytes = 0;
     for (const entry of entries) {
-      entry.failed(new SendError(ErrorCode.SendAborted, `not sent: ${why}`, entry.data));
+      entry.failed(new SendError('ERR_SEND_ABORTED', `not sent: ${why}`, entry.data));
     }
   }
 
@@ -146,7 +145,7 @@ export class Outbox<S> {
     while (this.#entries.length > 0 && this.#entries[0].expiresAt <= now) {
       const entry = this.shift()!;
       const age = `waited ${this.#limits.ttlMs} ms (outbox.ttlMs) without a ready session`;
-      entry.failed(new SendError(ErrorCode.SendExpired, `not sent: ${age}`, entry.data));
+      entry.failed(new SendError('ERR_SEND_EXPIRED', `not sent: ${age}`, entry.data));
     }
     this.#armExpiry();
   }

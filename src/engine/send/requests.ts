@@ -1,5 +1,5 @@
 import { onAbort } from '../../core/abort.js';
-import { ErrorCode, InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { RequestError } from '../../core/send-errors.js';
 import { checkCallOptions } from '../../core/validation.js';
@@ -47,7 +47,7 @@ export class PendingRequests<S> {
   ): { reply: Promise<Message>; written(session: S, ended: boolean): void; failed(error: unknown): void } {
     if (this.#pending.has(id)) {
       throw new InvalidArgumentError(
-        ErrorCode.InvalidArgument,
+        'ERR_INVALID_ARGUMENT',
         `request id ${JSON.stringify(id)} is already waiting for its reply: give each request its own id`,
       );
     }
@@ -57,7 +57,7 @@ export class PendingRequests<S> {
         settle();
         reject(
           new RequestError(
-            ErrorCode.RequestTimeout,
+            'ERR_REQUEST_TIMEOUT',
             `no reply to request ${JSON.stringify(id)} within ${timeoutMs} ms`,
             id,
           ),
@@ -120,7 +120,7 @@ export class PendingRequests<S> {
 
 function closedError(id: string): RequestError {
   return new RequestError(
-    ErrorCode.RequestClosed,
+    'ERR_REQUEST_CLOSED',
     `the connection request ${JSON.stringify(id)} was sent on ended before its reply came`,
     id,
   );
@@ -137,13 +137,13 @@ export function checkRequestOptions(
   if (typeof id !== 'string' || id === '') {
     const got = id === '' ? 'an empty string' : typeof id;
     throw new InvalidArgumentError(
-      ErrorCode.InvalidArgument,
+      'ERR_INVALID_ARGUMENT',
       `request(data, { id }): id must be a non-empty string (the id the reply carries), got ${got}`,
     );
   }
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
     throw new InvalidArgumentError(
-      ErrorCode.InvalidArgument,
+      'ERR_INVALID_ARGUMENT',
       `request(data, { timeoutMs }): expected a number of ms from 1 to 2147483647, got ${String(timeoutMs)}`,
     );
   }

@@ -1,7 +1,7 @@
 import { canPing } from '../../core/adapter-traits.js';
 import { CallbackError, UnsupportedOperationError, WebSocketCloseError } from '../../core/errors.js';
 import { type Message, MessageType } from '../../core/message.js';
-import { StatusCode } from '../../core/status.js';
+import { ABNORMAL_CLOSURE } from '../../core/status.js';
 import { detached } from '../callbacks.js';
 import type { HeartbeatOptions } from '../options.js';
 import { joinSweep, leaveSweep, type SweepMember } from './keepalive-sweep.js';
@@ -78,7 +78,7 @@ export class Keepalive implements SweepMember {
       return;
     }
     const reason = `keepalive timeout: no pong within ${this.#session.options.keepaliveTimeoutMs} ms`;
-    this.#session.end('keepalive', new WebSocketCloseError(StatusCode.AbnormalClosure, reason));
+    this.#session.end('keepalive', new WebSocketCloseError(ABNORMAL_CLOSURE, reason));
   }
 
   #sendPing(tick: number): void {

@@ -3,7 +3,7 @@ import type { InboundQueue } from '../../core/inbound-queue.js';
 import { inboundQueueOf, type QueueConsumer } from '../../core/inbound-seam.js';
 import type { Message } from '../../core/message.js';
 import { messageSize } from '../../core/message-size.js';
-import { StatusCode } from '../../core/status.js';
+import { ABNORMAL_CLOSURE } from '../../core/status.js';
 import { contained } from '../callbacks.js';
 import type { MutexReader } from '../read-mutex.js';
 import { Attr, SpanName } from '../telemetry.js';
@@ -219,7 +219,7 @@ export class Reader implements QueueConsumer, MutexReader {
       this.#session.end('peer', error);
     } else if (error instanceof ConnectionClosedError) {
       // The connection is gone without a close frame reaching us: a drop.
-      this.#session.end('peer', new WebSocketCloseError(StatusCode.AbnormalClosure, '', { cause: error }));
+      this.#session.end('peer', new WebSocketCloseError(ABNORMAL_CLOSURE, '', { cause: error }));
     } else {
       void this.reportError(error);
     }

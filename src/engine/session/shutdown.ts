@@ -1,10 +1,5 @@
-import {
-  ConnectionClosedError,
-  ErrorCode,
-  InvalidArgumentError,
-  type WebSocketCloseError,
-} from '../../core/errors.js';
-import { StatusCode } from '../../core/status.js';
+import { ConnectionClosedError, InvalidArgumentError, type WebSocketCloseError } from '../../core/errors.js';
+import { GOING_AWAY as GOING_AWAY_CODE } from '../../core/status.js';
 import { validateClose } from '../../core/validation.js';
 import { contained } from '../callbacks.js';
 import { Attr, SpanName, type TelemetryAttributes } from '../telemetry.js';
@@ -12,7 +7,7 @@ import type { CloseMessage, ReadMutex } from '../types.js';
 import type { EndKind, SessionContext } from './parts.js';
 
 /** The close used when `onClose` returns nothing (or something that may not be sent). */
-const GOING_AWAY: CloseMessage = Object.freeze({ code: StatusCode.GoingAway, reason: 'Going away' });
+const GOING_AWAY: CloseMessage = Object.freeze({ code: GOING_AWAY_CODE, reason: 'Going away' });
 
 /**
  * The end of a session, once the reader has stopped: waits for a user's lock, runs
@@ -65,7 +60,7 @@ async function sendableClose(session: SessionContext, choice: unknown): Promise<
   if (choice == null) return GOING_AWAY;
   if (typeof choice !== 'object') {
     const error = new InvalidArgumentError(
-      ErrorCode.InvalidArgument,
+      'ERR_INVALID_ARGUMENT',
       `onClose returned ${typeof choice}: it must return { code, reason } to close with, or nothing (1001 "Going away")`,
     );
     await reportCloseError(session, error);
