@@ -108,7 +108,7 @@ export class InboundQueue {
       return;
     }
     if (this.#count === 0 && this.#consumer?.offer?.(message)) return;
-    if (this.#count === this.#ring.length) this.#grow();
+    if (this.#count === this.#ring.length) this.grow();
     this.#ring[(this.#head + this.#count) & (this.#ring.length - 1)] = message;
     this.#count++;
     this.#bytes += sizeOf(message);
@@ -214,7 +214,7 @@ export class InboundQueue {
     this.#consumer?.ended();
   }
 
-  #grow(): void {
+  private grow(): void {
     const ring = this.#ring;
     const next: (Message | undefined)[] = new Array(Math.max(16, ring.length * 2));
     const mask = ring.length - 1;

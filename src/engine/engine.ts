@@ -108,12 +108,12 @@ export class WebSocketEngine implements RunHost {
    */
   start(options: CallOptions = {}): Promise<void> {
     try {
-      this.#checkStart(options);
+      this.checkStart(options);
     } catch (error) {
       return Promise.reject(error);
     }
     const attributes = () => ({ [Attr.Readers]: this.options.readers });
-    return traced(this.options.telemetry, SpanName.Start, attributes, () => this.#doStart(options.signal));
+    return traced(this.options.telemetry, SpanName.Start, attributes, () => this.doStart(options.signal));
   }
 
   /**
@@ -133,8 +133,8 @@ export class WebSocketEngine implements RunHost {
     return traced(
       this.options.telemetry,
       SpanName.Stop,
-      () => this.#sessionAttributes(),
-      () => this.#doStop(run, options.signal),
+      () => this.sessionAttributes(),
+      () => this.doStop(run, options.signal),
     );
   }
 
@@ -147,7 +147,7 @@ export class WebSocketEngine implements RunHost {
    * @throws SendError `ERR_OUTBOX_FULL`, `ERR_SEND_EXPIRED`, `ERR_SEND_ABORTED` (payload as `data`).
    */
   send(data: string | Uint8Array, options?: CallOptions): Promise<void> {
-    const run = this.#runFor(data, options, 'send');
+    const run = this.runFor(data, options, 'send');
     if (!(run instanceof Run)) return run;
     return run.sendNow(data, options?.signal);
   }
@@ -169,7 +169,7 @@ export class WebSocketEngine implements RunHost {
     }
     const { id, timeoutMs, signal } = checkRequestOptions(options, requests.timeoutMs);
     const pending = this.#messaging!.pendingRequests().open(id, timeoutMs, signal);
-    this.#sendOn(data, { signal }, 'request').then(
+    this.sendOn(data, { signal }, 'request').then(
       (session) => pending.written(session, session.isEnding),
       (error: unknown) => pending.failed(error),
     );
@@ -205,7 +205,7 @@ export class WebSocketEngine implements RunHost {
   }
 
   /** Throws what keeps `start()` from starting now. */
-  #checkStart(options: CallOptions): void {
+  private checkStart(options: CallOptions): void {
     checkCallOptions(options, 'start');
     const { keepaliveIntervalMs, heartbeat } = this.options;
     if (keepaliveIntervalMs > 0 && !heartbeat && !canPing(this.conn)) {
@@ -221,13 +221,13 @@ export class WebSocketEngine implements RunHost {
     }
   }
 
-  #sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {
-    const run = this.#runFor(data, options, method);
+  private sendOn(data: string | Uint8Array, options: CallOptions, method: string): Promise<Session> {
+    const run = this.runFor(data, options, method);
     return run instanceof Run ? run.send(data, options.signal) : run;
   }
 
   /** The run that sends `data`, or the rejection that says why nothing is sent. */
-  #runFor(data: unknown, options: CallOptions | undefined, method: string): Run | Promise<never> {
+  private runFor(data: unknown, options: CallOptions | undefined, method: string): Run | Promise<never> {
     try {
       checkCallOptions(options, method);
       validateMessage(typeof data === 'string' ? 1 : 2, data);
@@ -243,7 +243,7 @@ export class WebSocketEngine implements RunHost {
     return run;
   }
 
-  async #doStart(signal: AbortSignal | undefined): Promise<void> {
+  private async doStart(signal: AbortSignal | undefined): Promise<void> {
     const run = new Run(this);
     this.#run = run;
     this.#messaging?.runStarting();
@@ -261,7 +261,7 @@ export class WebSocketEngine implements RunHost {
     if (session.exiting) await run.closed();
   }
 
-  async #doStop(run: Run, signal: AbortSignal | undefined): Promise<void> {
+  private async doStop(run: Run, signal: AbortSignal | undefined): Promise<void> {
     run.stop(new DOMException('the engine is stopping', 'AbortError'));
     const { stopTimeoutMs: ms, clock } = this.options;
     let fail: (error: unknown) => void = noop;
@@ -281,7 +281,7 @@ export class WebSocketEngine implements RunHost {
     }
   }
 
-  #sessionAttributes(): TelemetryAttributes {
+  private sessionAttributes(): TelemetryAttributes {
     const id = this.sessionId;
     return id === undefined ? {} : { [Attr.SessionId]: id };
   }

@@ -48,7 +48,7 @@ export class EngineReadMutex implements ReadMutex {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#holder === undefined) {
       this.#holder = 'user';
-      return Promise.resolve(this.#releaser());
+      return Promise.resolve(this.releaser());
     }
     return new Promise<() => void>((resolve, reject) => {
       const waiter: UserWaiter = {
@@ -58,12 +58,12 @@ export class EngineReadMutex implements ReadMutex {
         },
       };
       const off = onAbort(signal, (reason) => {
-        const users = this.#queues().users;
+        const users = this.queues().users;
         const index = users.indexOf(waiter);
         if (index >= 0) users.splice(index, 1);
         reject(reason);
       });
-      this.#queues().users.push(waiter);
+      this.queues().users.push(waiter);
       if (this.#holder !== 'user') this.#holder?.interrupt();
     });
   }
@@ -90,26 +90,26 @@ export class EngineReadMutex implements ReadMutex {
 
   /** Reader side: the blocking read is over; the lock goes to a waiting user, else is free. */
   endRead(): void {
-    this.#unlock();
+    this.unlock();
   }
 
   /** Reader side: `reader.wake()` is called once a user releases the lock. */
   waitForTurn(reader: MutexReader): void {
-    this.#queues().reader = reader;
+    this.queues().reader = reader;
   }
 
   /** Resolves once nobody holds the lock (a session's shutdown waits for a user's lock). */
   whenFree(): Promise<void> {
     if (this.#holder === undefined) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#queues().free.push(resolve));
+    return new Promise<void>((resolve) => this.queues().free.push(resolve));
   }
 
-  #releaser(): () => void {
+  private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.#unlock();
+      this.unlock();
       if (this.#holder !== undefined) return;
       const waiting = this.#waiting;
       const reader = waiting?.reader;
@@ -118,11 +118,11 @@ export class EngineReadMutex implements ReadMutex {
     };
   }
 
-  #unlock(): void {
+  private unlock(): void {
     const user = this.#waiting?.users.shift();
     if (user !== undefined) {
       this.#holder = 'user';
-      user.grant(this.#releaser());
+      user.grant(this.releaser());
       return;
     }
     this.#holder = undefined;
@@ -130,7 +130,7 @@ export class EngineReadMutex implements ReadMutex {
     for (const resolve of this.#waiting.free.splice(0)) resolve();
   }
 
-  #queues(): { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } {
+  private queues(): { users: UserWaiter[]; free: (() => void)[]; reader: MutexReader | undefined } {
     this.#waiting ??= { users: [], free: [], reader: undefined };
     return this.#waiting;
   }

@@ -115,7 +115,7 @@ export class Run implements RunContext {
     if (!this.stopped) this.#stopController = undefined;
     session.run();
     if (this.stopped) session.end('stop');
-    if (this.#outbox?.size) void this.#flush(session);
+    if (this.#outbox?.size) void this.flush(session);
   }
 
   /**
@@ -123,17 +123,17 @@ export class Run implements RunContext {
    * ready; resolves with the session that wrote it.
    */
   async send(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
-    const session = this.#readySession();
+    const session = this.readySession();
     if (session !== undefined) {
       try {
-        await this.#write(data, signal);
+        await this.write(data, signal);
         return session;
       } catch (error) {
         // The connection dropped before the engine saw it: not sent, so it may wait for the next.
         if (!(error instanceof ConnectionClosedError) || this.options.outbox === undefined) throw error;
       }
     }
-    return this.#queue(data, signal);
+    return this.queue(data, signal);
   }
 
   /**
@@ -141,26 +141,26 @@ export class Run implements RunContext {
    * the adapter's own promise, nothing more per message (the send-flood figure).
    */
   sendNow(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
-    if (this.options.outbox === undefined && this.#readySession() !== undefined)
-      return this.#write(data, signal);
+    if (this.options.outbox === undefined && this.readySession() !== undefined)
+      return this.write(data, signal);
     return this.send(data, signal).then(noop);
   }
 
   /** The session `send` writes on at once, if one is ready and nothing waits before it. */
-  #readySession(): Session | undefined {
+  private readySession(): Session | undefined {
     const session = this.session;
     if (session === undefined || session.isEnding || this.#outbox?.flushing || this.#outbox?.size)
       return undefined;
     return session;
   }
 
-  #write(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+  private write(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
     const type = typeof data === 'string' ? MessageType.Text : MessageType.Binary;
     return this.conn.write(type, data, signal === undefined ? undefined : { signal });
   }
 
   /** Puts `data` in the outbox (when on) until a session is ready. */
-  #queue(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
+  private queue(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
     const limits = this.options.outbox;
     if (limits === undefined || this.exitRequested) {
       const why = this.exitRequested
@@ -183,7 +183,7 @@ export class Run implements RunContext {
   /** Resolves with how the run ended, once it is over (no socket, timer or listener left). */
   closed(): Promise<EngineExit> {
     if (this.phase === 'over') return Promise.resolve(this.#ending!.exit!);
-    return new Promise<EngineExit>((resolve) => this.#endRecord().waiters.push(resolve));
+    return new Promise<EngineExit>((resolve) => this.endRecord().waiters.push(resolve));
   }
 
   /** Session host: a session started to end. */
@@ -194,24 +194,24 @@ export class Run implements RunContext {
   /** Session host: a session is over; reconnect or end the run. */
   sessionFinished(session: Session, outcome: SessionOutcome): void {
     if (this.session === session) this.session = undefined;
-    void detached(this.options.telemetry, () => this.#afterSession(outcome));
+    void detached(this.options.telemetry, () => this.afterSession(outcome));
   }
 
   /** The first open failed: the run ends before it began. */
   abandon(error: unknown): Promise<void> {
     const stopped = this.phase === 'stopping';
     this.phase = 'exiting';
-    return this.#end(stopped ? { reason: 'stop' } : { reason: 'error', error });
+    return this.end(stopped ? { reason: 'stop' } : { reason: 'error', error });
   }
 
   /** How the run ended and who waits for it: made by the end, or by the first to wait. */
-  #endRecord(): { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } {
+  private endRecord(): { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } {
     this.#ending ??= { exit: undefined, waiters: [] };
     return this.#ending;
   }
 
   /** Writes what waited in the outbox, in order, while `session` stays the ready one. */
-  async #flush(session: Session): Promise<void> {
+  private async flush(session: Session): Promise<void> {
     const outbox = this.#outbox!;
     outbox.flushing = true;
     try {
@@ -220,7 +220,7 @@ export class Run implements RunContext {
         const queued = outbox.shift();
         if (queued === undefined) return;
         try {
-          await this.#write(queued.data, queued.signal);
+          await this.write(queued.data, queued.signal);
           queued.sent(session);
         } catch (error) {
           if (error instanceof ConnectionClosedError && !this.exitRequested) {
@@ -236,23 +236,25 @@ export class Run implements RunContext {
     }
   }
 
-  async #afterSession(outcome: SessionOutcome): Promise<void> {
+  private async afterSession(outcome: SessionOutcome): Promise<void> {
     let next: Session | undefined;
     let exit: EngineExit = { reason: 'error', error: new Error('the run ended unexpectedly') };
     try {
-      const result = await this.#reconnectAfter(outcome);
+      const result = await this.reconnectAfter(outcome);
       if ('session' in result) next = result.session;
       else exit = result.exit;
     } catch (error) {
       exit = { reason: 'error', error };
     } finally {
       if (next) this.runSession(next);
-      else await this.#end(exit);
+      else await this.end(exit);
     }
   }
 
   /** The next session after `outcome`, or how the run ends. */
-  async #reconnectAfter(outcome: SessionOutcome): Promise<{ session: Session } | { exit: EngineExit }> {
+  private async reconnectAfter(
+    outcome: SessionOutcome,
+  ): Promise<{ session: Session } | { exit: EngineExit }> {
     const { autoReconnect, reconnect } = this.options;
     if (this.stopped) return { exit: { reason: 'stop' } };
     if (outcome.exit) return { exit: { reason: 'exit' } };
@@ -273,8 +275,8 @@ export class Run implements RunContext {
   }
 
   /** The run is over: what waits in the outbox is rejected, `onExit` runs, then waiters hear of it. */
-  async #end(exit: EngineExit): Promise<void> {
-    const ending = this.#endRecord();
+  private async end(exit: EngineExit): Promise<void> {
+    const ending = this.endRecord();
     if (ending.exit !== undefined) return;
     ending.exit = exit;
     this.session = undefined;

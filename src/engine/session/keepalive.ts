@@ -65,7 +65,7 @@ export class Keepalive implements SweepMember {
       return false;
     }
     this.#seen = false;
-    this.#sendPing(tick);
+    this.sendPing(tick);
     return true;
   }
 
@@ -81,12 +81,12 @@ export class Keepalive implements SweepMember {
     this.#session.end('keepalive', new WebSocketCloseError(ABNORMAL_CLOSURE, reason));
   }
 
-  #sendPing(tick: number): void {
+  private sendPing(tick: number): void {
     const { conn, options } = this.#session;
     this.#pingTick = tick;
     const heartbeat = this.#session.options.heartbeat !== undefined && !canPing(conn);
     // Detached: the sweep's timer runs in whatever context armed it first.
-    const sent = detached(options.telemetry, () => (heartbeat ? this.#sendHeartbeat() : conn.ping()));
+    const sent = detached(options.telemetry, () => (heartbeat ? this.sendHeartbeat() : conn.ping()));
     sent.then(
       () => {
         // A pong: alive now, and the next look pings again if nothing arrives meanwhile.
@@ -97,14 +97,14 @@ export class Keepalive implements SweepMember {
         if (this.#pingTick !== tick) return;
         this.#pingTick = -1;
         // Any other failure means the connection is closing: the reader reports it.
-        if (error instanceof UnsupportedOperationError) this.#unsupported(error);
+        if (error instanceof UnsupportedOperationError) this.unsupported(error);
         else if (error instanceof CallbackError) this.#session.reportError(error);
       },
     );
   }
 
   /** Writes the heartbeat message, for an adapter that cannot ping: its reply is the pong. */
-  #sendHeartbeat(): Promise<void> {
+  private sendHeartbeat(): Promise<void> {
     const heartbeat = this.#session.options.heartbeat!;
     let data: string | Uint8Array;
     try {
@@ -117,7 +117,7 @@ export class Keepalive implements SweepMember {
   }
 
   /** The adapter cannot ping (e.g. the WHATWG API): reported once, keepalive stops. */
-  #unsupported(error: UnsupportedOperationError): void {
+  private unsupported(error: UnsupportedOperationError): void {
     this.stop();
     this.#session.reportError(error);
   }

@@ -57,7 +57,7 @@ export class Reader implements QueueConsumer, MutexReader {
     this.#queue = options.telemetry === undefined ? inboundQueueOf(conn) : undefined;
     this.#phase = 'reading';
     this.#queue?.watch(this);
-    this.#pump();
+    this.pump();
   }
 
   /** Takes nothing more; once what runs is done, `readerStopped` follows (if it had started). */
@@ -69,7 +69,7 @@ export class Reader implements QueueConsumer, MutexReader {
     if (this.#phase !== 'reading') return;
     this.#phase = 'stopping';
     this.interrupt();
-    this.#pump();
+    this.pump();
   }
 
   /** Whether messages wait for the reader (a full queue pauses the socket, pongs included). */
@@ -81,32 +81,32 @@ export class Reader implements QueueConsumer, MutexReader {
 
   /** Queue: a message arrived while nothing was queued. Taken now if the reader is free. */
   offer(message: Message): boolean {
-    if (this.#pumpState !== 'idle' || !this.#mayTake()) return false;
+    if (this.#pumpState !== 'idle' || !this.mayTake()) return false;
     this.#pumpState = 'running';
     let again = false;
     try {
-      this.#take(message);
+      this.take(message);
     } finally {
-      again = this.#askedAgain();
+      again = this.askedAgain();
       this.#pumpState = 'idle';
     }
-    if (again) this.#pump();
+    if (again) this.pump();
     return true;
   }
 
   /** Queue: a message is waiting. */
   queued(): void {
-    this.#pump();
+    this.pump();
   }
 
   /** Queue: the connection ended; what is queued is still taken, then `read()` reports how. */
   ended(): void {
-    this.#pump();
+    this.pump();
   }
 
   /** Mutex: the lock is free again. */
   wake(): void {
-    this.#pump();
+    this.pump();
   }
 
   /** Mutex or shutdown: gives up the pending `read()`, which takes no message. */
@@ -127,12 +127,12 @@ export class Reader implements QueueConsumer, MutexReader {
       );
     } finally {
       this.#reportingErrors--;
-      this.#pump();
+      this.pump();
     }
   }
 
   /** Takes and dispatches messages until it has to wait. Never throws, never runs twice at once. */
-  #pump(): void {
+  private pump(): void {
     if (this.#pumpState !== 'idle') {
       this.#pumpState = 'again';
       return;
@@ -140,52 +140,52 @@ export class Reader implements QueueConsumer, MutexReader {
     try {
       do {
         this.#pumpState = 'running';
-        this.#step();
-      } while (this.#askedAgain());
+        this.step();
+      } while (this.askedAgain());
     } finally {
       this.#pumpState = 'idle';
     }
   }
 
   /** Whether a wake-up came while the pump ran (a method: the pump's own calls change the state). */
-  #askedAgain(): boolean {
+  private askedAgain(): boolean {
     return this.#pumpState === 'again';
   }
 
-  #step(): void {
+  private step(): void {
     const { mutex } = this.#session;
     const held = this.#blocking?.held;
-    if (held !== undefined && this.#hasSlot()) {
+    if (held !== undefined && this.hasSlot()) {
       this.#blocking!.held = undefined;
-      this.#take(held);
+      this.take(held);
     }
-    while (this.#mayTake()) {
+    while (this.mayTake()) {
       const message = this.#queue?.shift();
       if (message === undefined) {
-        this.#waitForMessage();
+        this.waitForMessage();
         return;
       }
-      this.#take(message);
+      this.take(message);
     }
-    if (this.#phase === 'stopping') this.#checkStopped();
+    if (this.#phase === 'stopping') this.checkStopped();
     else if (mutex.isLocked && this.#blocking?.reading === undefined) mutex.waitForTurn(this);
   }
 
-  #hasSlot(): boolean {
+  private hasSlot(): boolean {
     return this.#reportingErrors === 0 && this.#inFlight < this.#session.options.readers;
   }
 
-  #mayTake(): boolean {
+  private mayTake(): boolean {
     return (
       this.#phase === 'reading' &&
       this.#blocking?.held === undefined &&
-      this.#hasSlot() &&
+      this.hasSlot() &&
       !this.#session.mutex.isLocked
     );
   }
 
   /** Nothing to take now: a queue wakes the reader itself; otherwise (or once it ended) `read()`. */
-  #waitForMessage(): void {
+  private waitForMessage(): void {
     if (this.#queue !== undefined && !this.#queue.isEnded) return;
     this.#blocking ??= { reading: undefined, held: undefined };
     if (this.#blocking.reading !== undefined) return;
@@ -199,22 +199,22 @@ export class Reader implements QueueConsumer, MutexReader {
       pending = Promise.reject(error);
     }
     pending.then(
-      (message) => this.#readSettled(controller, message, undefined),
-      (error: unknown) => this.#readSettled(controller, undefined, error),
+      (message) => this.readSettled(controller, message, undefined),
+      (error: unknown) => this.readSettled(controller, undefined, error),
     );
   }
 
-  #readSettled(controller: AbortController, message: Message | undefined, error: unknown): void {
+  private readSettled(controller: AbortController, message: Message | undefined, error: unknown): void {
     const blocking = this.#blocking!;
     blocking.reading = undefined;
     this.#session.mutex.endRead();
     if (message !== undefined) blocking.held = message;
-    else if (!controller.signal.aborted) this.#readFailed(error);
-    this.#pump();
+    else if (!controller.signal.aborted) this.readFailed(error);
+    this.pump();
   }
 
   /** A read rejected: a close ends the session, anything else goes to `onReadError`. */
-  #readFailed(error: unknown): void {
+  private readFailed(error: unknown): void {
     if (error instanceof WebSocketCloseError) {
       this.#session.end('peer', error);
     } else if (error instanceof ConnectionClosedError) {
@@ -225,7 +225,7 @@ export class Reader implements QueueConsumer, MutexReader {
     }
   }
 
-  #checkStopped(): void {
+  private checkStopped(): void {
     if (this.#inFlight > 0 || this.#reportingErrors > 0) return;
     if (this.#blocking?.reading !== undefined || this.#blocking?.held !== undefined) return;
     this.#phase = 'stopped';
@@ -238,23 +238,23 @@ export class Reader implements QueueConsumer, MutexReader {
    * slot until it settles; a throw or rejection goes to `onReadError`, slot held until the
    * report is done.
    */
-  #take(message: Message): void {
+  private take(message: Message): void {
     if (this.#session.messageArrived(message)) return;
     let result: unknown;
     try {
-      result = this.#callOnMessage(message);
+      result = this.callOnMessage(message);
     } catch (error) {
       this.#inFlight++;
-      this.#failed(error);
+      this.failed(error);
       return;
     }
     if (result == null || typeof (result as PromiseLike<unknown>).then !== 'function') return;
     this.#inFlight++;
-    const handlers = this.#completionHandlers();
+    const handlers = this.completionHandlers();
     (result as PromiseLike<unknown>).then(handlers.settled, handlers.failed);
   }
 
-  #callOnMessage(message: Message): unknown {
+  private callOnMessage(message: Message): unknown {
     const { client, conn, mutex, id, restart, exit, options } = this.#session;
     const args: OnMessageArgs = { message, conn, readMutex: mutex, restart, exit, sessionId: id };
     const telemetry = options.telemetry;
@@ -267,18 +267,18 @@ export class Reader implements QueueConsumer, MutexReader {
     return telemetry.span(SpanName.OnMessage, attributes, async () => client.onMessage?.(args));
   }
 
-  #failed(error: unknown): void {
-    void this.reportError(new CallbackError('onMessage', error)).then(this.#completionHandlers().settled);
+  private failed(error: unknown): void {
+    void this.reportError(new CallbackError('onMessage', error)).then(this.completionHandlers().settled);
   }
 
   /** What ends an asynchronous `onMessage`: its slot is freed (after the report of a failure). */
-  #completionHandlers(): { settled(): void; failed(error: unknown): void } {
+  private completionHandlers(): { settled(): void; failed(error: unknown): void } {
     this.#onSettled ??= {
       settled: () => {
         this.#inFlight--;
-        this.#pump();
+        this.pump();
       },
-      failed: (error: unknown) => this.#failed(error),
+      failed: (error: unknown) => this.failed(error),
     };
     return this.#onSettled;
   }

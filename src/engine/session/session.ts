@@ -75,17 +75,17 @@ export class Session implements SessionContext, SessionEvents {
 
   /** A UUID of this session (one connection), the same every time it is asked for. */
   get id(): string {
-    return this.#callbackHandles().id;
+    return this.callbackHandles().id;
   }
 
   /** Closes this session and reconnects (handed to callbacks, who may destructure it). */
   get restart(): () => void {
-    return this.#callbackHandles().restart;
+    return this.callbackHandles().restart;
   }
 
   /** Closes this session and ends the engine (handed to callbacks). */
   get exit(): () => void {
-    return this.#callbackHandles().exit;
+    return this.callbackHandles().exit;
   }
 
   get conn(): WebSocketConnectionAdapter {
@@ -117,7 +117,7 @@ export class Session implements SessionContext, SessionEvents {
   /** Starts the keepalive and the reader; or, if the session already ended (exit in `onOpen`), its shutdown. */
   run(): void {
     if (this.#ending) {
-      void this.#finish();
+      void this.finish();
       return;
     }
     // Keepalive first: the reader may dispatch queued messages at once, and an exit()
@@ -153,10 +153,10 @@ export class Session implements SessionContext, SessionEvents {
   }
 
   readerStopped(): void {
-    void this.#finish();
+    void this.finish();
   }
 
-  #callbackHandles(): { id: string; restart(): void; exit(): void } {
+  private callbackHandles(): { id: string; restart(): void; exit(): void } {
     this.#handles ??= {
       id: newSessionId(),
       restart: () => this.end('restart'),
@@ -165,7 +165,7 @@ export class Session implements SessionContext, SessionEvents {
     return this.#handles;
   }
 
-  async #finish(): Promise<void> {
+  private async finish(): Promise<void> {
     const ending = this.#ending!;
     await shutDown(this, ending.kind, ending.error);
     const { error } = ending;
