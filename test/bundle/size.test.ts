@@ -17,11 +17,14 @@ const ADAPTER_ALONE = `export { WhatwgWebSocketAdapter } from 'wscengine/adapter
 
 const KIB = 1024;
 
-// Both budgets are missed today (engine + adapter 17.3 KiB, the adapter alone 5.6 KiB; the
-// biggest inputs are in bench/README.md, "Bundle size"). The tests run, log their figures
-// and fail as TODOs, so `npm test` stays green while the engine is slimmed; drop `todo`
-// once a budget holds.
+// Both budgets are missed today: engine + adapter 15.8 KiB, the adapter alone 5.3 KiB, and
+// without any message text still 13.3 KiB and 4.2 KiB, so the gap is code (bench/README.md,
+// "Bundle size"). The budget tests run, log their figures and fail as TODOs, so `npm test`
+// stays green while the engine is slimmed; drop `todo` once a budget holds. Meanwhile the
+// ceilings below, a little over today's figures, keep the bundles from growing unnoticed:
+// lower them as the bundles shrink, and raise them only on purpose.
 const OVER_BUDGET = 'over budget: see bench/README.md, "Bundle size"';
+const CEILING = { engine: 16_700, adapter: 5_600 };
 
 function report(figures: BundleFigures, budget: number): string {
   return `${bytes(figures.minified)} minified, ${bytes(figures.gzipped)} gzipped (budget ${bytes(budget)})`;
@@ -52,6 +55,11 @@ describe('bundle size for browsers (esbuild, minified, gzipped)', () => {
   it('the WHATWG adapter alone weighs at most 4 KiB gzipped', { todo: OVER_BUDGET }, (t) => {
     t.diagnostic(`WHATWG adapter alone: ${report(adapter, 4 * KIB)}`);
     assertWithin(adapter, 4 * KIB, 'the WHATWG adapter');
+  });
+
+  it("neither bundle grows past its ceiling (today's figures, until the budgets hold)", () => {
+    assertWithin(engine, CEILING.engine, 'engine + WHATWG adapter');
+    assertWithin(adapter, CEILING.adapter, 'the WHATWG adapter');
   });
 
   it('bundles the package as installed (node_modules/wscengine), not the checkout', () => {
