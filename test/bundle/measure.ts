@@ -34,8 +34,15 @@ function flagForbidden(found: string[]): Plugin {
   };
 }
 
-/** Bundles `contents` (an ES module, resolved from `resolveDir`) minified for the browser. */
-export async function bundle(contents: string, resolveDir: string): Promise<BundleFigures> {
+/**
+ * Bundles `contents` (an ES module, resolved from `resolveDir`) minified for the browser;
+ * `plugins` run before the check for forbidden imports.
+ */
+export async function bundle(
+  contents: string,
+  resolveDir: string,
+  plugins: Plugin[] = [],
+): Promise<BundleFigures> {
   const forbidden: string[] = [];
   const result = await build({
     stdin: { contents, resolveDir, loader: 'js', sourcefile: 'entry.js' },
@@ -46,7 +53,7 @@ export async function bundle(contents: string, resolveDir: string): Promise<Bund
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [flagForbidden(forbidden)],
+    plugins: [...plugins, flagForbidden(forbidden)],
   });
   const text = result.outputFiles[0].text;
   return {
