@@ -11,6 +11,7 @@ import {
 import { WebSocketEngine, type WebSocketEngineOptions } from '../../src/engine/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
+import { createInMemoryPair, type InMemoryServer } from '../../src/testing/in-memory.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
 
 export const URL_ = 'ws://127.0.0.1:1/feed';
@@ -32,6 +33,32 @@ export function setup(options: Partial<WebSocketEngineOptions> = {}) {
     reconnect: { minUptimeMs: 0, ...options.reconnect },
   });
   return { adapter, client, clock, engine };
+}
+
+const inMemory: { engines: WebSocketEngine[]; servers: InMemoryServer[] } = { engines: [], servers: [] };
+
+/**
+ * An engine over a fresh in-memory pair, reconnecting at once; `options` go over that. The
+ * engine is stopped and the server closed by {@link stopInMemoryEngines}.
+ */
+export function inMemoryEngine(options: Partial<WebSocketEngineOptions> = {}) {
+  const { client: adapter, server } = createInMemoryPair();
+  const engine = new WebSocketEngine({
+    url: server.url,
+    adapter,
+    client: { onMessage() {} },
+    reconnect: { minUptimeMs: 0, initialDelayMs: 1, maxDelayMs: 1 },
+    ...options,
+  });
+  inMemory.engines.push(engine);
+  inMemory.servers.push(server);
+  return { engine, server };
+}
+
+/** Stops every engine {@link inMemoryEngine} made and closes its server (for `afterEach`). */
+export async function stopInMemoryEngines(): Promise<void> {
+  await Promise.all(inMemory.engines.splice(0).map((e) => e.stop()));
+  await Promise.all(inMemory.servers.splice(0).map((s) => s.close()));
 }
 
 /**

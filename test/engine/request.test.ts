@@ -1,7 +1,7 @@
 // ENGINE.md "Send, request, iterate": request() matches replies by id, over the in-memory pair.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { WebSocketEngine, type WebSocketEngineOptions } from '../../src/engine/index.js';
+import type { WebSocketEngineOptions } from '../../src/engine/index.js';
 import {
   ErrorCode,
   InvalidArgumentError,
@@ -11,15 +11,9 @@ import {
   RequestError,
 } from '../../src/index.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
-import { createInMemoryPair, type InMemoryServer } from '../../src/testing/in-memory.js';
-import { until } from './helpers.js';
+import { inMemoryEngine, stopInMemoryEngines, until } from './helpers.js';
 
-const servers: InMemoryServer[] = [];
-const engines: WebSocketEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.stop()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(stopInMemoryEngines);
 
 const idOf = (message: Message) => {
   if (typeof message.data !== 'string') return undefined;
@@ -28,18 +22,12 @@ const idOf = (message: Message) => {
 const json = (value: object): Message => ({ type: MessageType.Text, data: JSON.stringify(value) });
 
 function engineOver(options: Partial<WebSocketEngineOptions> = {}) {
-  const { client: adapter, server } = createInMemoryPair();
-  servers.push(server);
   const pushed: unknown[] = [];
-  const engine = new WebSocketEngine({
-    url: server.url,
-    adapter,
+  const { engine, server } = inMemoryEngine({
     client: { onMessage: ({ message }) => void pushed.push(JSON.parse(message.data as string)) },
     requests: { idOf },
-    reconnect: { minUptimeMs: 0, initialDelayMs: 1, maxDelayMs: 1 },
     ...options,
   });
-  engines.push(engine);
   return { engine, server, pushed };
 }
 

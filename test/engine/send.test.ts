@@ -1,7 +1,7 @@
 // ENGINE.md "Send, request, iterate": send() and the outbox, over the in-memory pair.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { WebSocketEngine, type WebSocketEngineOptions } from '../../src/engine/index.js';
+import type { WebSocketEngine } from '../../src/engine/index.js';
 import {
   ConnectionClosedError,
   ErrorCode,
@@ -10,29 +10,11 @@ import {
   MessageType,
   SendError,
 } from '../../src/index.js';
-import { createInMemoryPair, type InMemoryServer } from '../../src/testing/in-memory.js';
-import { until } from './helpers.js';
+import { inMemoryEngine, stopInMemoryEngines, until } from './helpers.js';
 
-const servers: InMemoryServer[] = [];
-const engines: WebSocketEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.stop()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(stopInMemoryEngines);
 
-function engineOver(options: Partial<WebSocketEngineOptions> = {}) {
-  const { client: adapter, server } = createInMemoryPair();
-  servers.push(server);
-  const engine = new WebSocketEngine({
-    url: server.url,
-    adapter,
-    client: { onMessage() {} },
-    reconnect: { minUptimeMs: 0, initialDelayMs: 1, maxDelayMs: 1 },
-    ...options,
-  });
-  engines.push(engine);
-  return { engine, server };
-}
+const engineOver = inMemoryEngine;
 
 const data = (m: Message) => m.data;
 
