@@ -1,3 +1,17 @@
+// The codes the library itself sends or reports, as plain constants: a bundler inlines a
+// constant but keeps the whole StatusCode object once one member is read (bench/README.md,
+// "Bundle size").
+/** 1000, the purpose of the connection has been fulfilled. @internal */
+export const NORMAL_CLOSURE = 1000;
+/** 1001, an endpoint is going away. @internal */
+export const GOING_AWAY = 1001;
+/** 1003, data the endpoint cannot accept. @internal */
+export const UNSUPPORTED_DATA = 1003;
+/** 1006, lost without a close frame. @internal */
+export const ABNORMAL_CLOSURE = 1006;
+/** 1008, a message violated the endpoint's policy. @internal */
+export const POLICY_VIOLATION = 1008;
+
 /**
  * Named close status codes from RFC 6455 section 7.4.1 and the IANA registry. Any code in
  * 1000-4999 is valid on the wire and passes through adapters unchanged, application codes
@@ -5,21 +19,21 @@
  */
 export const StatusCode = {
   /** 1000: the purpose of the connection has been fulfilled. */
-  NormalClosure: 1000,
+  NormalClosure: NORMAL_CLOSURE,
   /** 1001: an endpoint is going away (server shutdown, page navigation). */
-  GoingAway: 1001,
+  GoingAway: GOING_AWAY,
   /** 1002: protocol error. */
   ProtocolError: 1002,
   /** 1003: received a type of data the endpoint cannot accept. */
-  UnsupportedData: 1003,
+  UnsupportedData: UNSUPPORTED_DATA,
   /** 1005: reserved, never sent; reports a close frame that carried no code. */
   NoStatusReceived: 1005,
   /** 1006: reserved, never sent; reports a connection lost without a close frame. */
-  AbnormalClosure: 1006,
+  AbnormalClosure: ABNORMAL_CLOSURE,
   /** 1007: data inconsistent with the message type (e.g. invalid UTF-8 in text). */
   InvalidFramePayloadData: 1007,
   /** 1008: a message violated the endpoint's policy. */
-  PolicyViolation: 1008,
+  PolicyViolation: POLICY_VIOLATION,
   /** 1009: a message was too big to process. */
   MessageTooBig: 1009,
   /** 1010: the client expected an extension the server did not negotiate. */
@@ -35,20 +49,6 @@ export const StatusCode = {
   /** 1015: reserved, never sent; reports a failed TLS handshake. */
   TLSHandshake: 1015,
 } as const;
-
-// The codes the library itself sends or reports, as plain constants: a bundler inlines a
-// constant but keeps the whole StatusCode object once one member is read (bench/README.md,
-// "Bundle size").
-/** 1000, {@link StatusCode.NormalClosure}. @internal */
-export const NORMAL_CLOSURE = 1000;
-/** 1001, {@link StatusCode.GoingAway}. @internal */
-export const GOING_AWAY = 1001;
-/** 1003, {@link StatusCode.UnsupportedData}. @internal */
-export const UNSUPPORTED_DATA = 1003;
-/** 1006, {@link StatusCode.AbnormalClosure}. @internal */
-export const ABNORMAL_CLOSURE = 1006;
-/** 1008, {@link StatusCode.PolicyViolation}. @internal */
-export const POLICY_VIOLATION = 1008;
 
 /** One of the named {@link StatusCode} values. Adapters accept any valid `number` code. */
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
