@@ -62,6 +62,14 @@ describe('bundle size for browsers (esbuild, minified, gzipped)', () => {
     assertWithin(adapter, CEILING.adapter, 'the WHATWG adapter');
   });
 
+  it('the adapter alone leaves out the tables it never reads: error codes, close codes, HTTP dates', () => {
+    // ErrorCode and StatusCode are read nowhere in the adapter's code (it writes the codes
+    // as literals), and Retry-After is parsed only for a handshake answer it cannot see.
+    assert.doesNotMatch(adapter.text, /ERR_OUTBOX_FULL|ERR_REQUEST_TIMEOUT/);
+    assert.doesNotMatch(adapter.text, /TLSHandshake|MandatoryExtension/);
+    assert.doesNotMatch(adapter.text, /Wednes|Satur/);
+  });
+
   it('bundles the package as installed (node_modules/wscengine), not the checkout', () => {
     for (const figures of [engine, adapter]) {
       const inputs = Object.keys(figures.metafile.inputs).filter((path) => path !== '<stdin>');

@@ -22,6 +22,19 @@ describe('engine options', () => {
     assert.equal(o.reconnect.jitter, 1);
   });
 
+  it('a group left out is the frozen defaults object itself, shared by every engine; one given is a frozen copy', () => {
+    const a = resolveEngineOptions(base);
+    const b = resolveEngineOptions(base);
+    assert.equal(a.reconnect, ENGINE_DEFAULTS.reconnect);
+    assert.equal(b.reconnect, ENGINE_DEFAULTS.reconnect);
+    const given = { initialDelayMs: 5 };
+    const c = resolveEngineOptions({ ...base, reconnect: given });
+    assert.notEqual(c.reconnect, given);
+    assert.ok(Object.isFrozen(c.reconnect));
+    assert.equal(c.reconnect.initialDelayMs, 5);
+    assert.equal(c.reconnect.maxDelayMs, ENGINE_DEFAULTS.reconnect.maxDelayMs);
+  });
+
   it('InvalidOptionsError lists every problem at once, each naming the option and what is expected', () => {
     assert.throws(
       () =>
