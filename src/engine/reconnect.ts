@@ -1,4 +1,3 @@
-import { HandshakeError } from '../core/errors.js';
 import { backoffDelay } from './backoff.js';
 import { contained, traced } from './callbacks.js';
 import { wallSleep } from './clock.js';
@@ -93,7 +92,8 @@ function reconnectContext(
   const context: ReconnectContext = { attempt, retryCount };
   if (closeMessage) context.closeMessage = closeMessage;
   if (error !== undefined) context.error = error;
-  if (error instanceof HandshakeError) context.status = error.status;
+  const status = refusal(error)?.status;
+  if (status !== undefined) context.status = status;
   return context;
 }
 
@@ -115,6 +115,18 @@ async function shouldReconnect(ctx: RunContext, context: ReconnectContext): Prom
 
 /** The wait a refused handshake asked for (429/503 with `Retry-After`), or 0. */
 function retryAfterMs(error: unknown): number {
-  const ms = error instanceof HandshakeError ? (error as { retryAfterMs?: number }).retryAfterMs : undefined;
+  const ms = refusal(error)?.retryAfterMs;
   return typeof ms === 'number' && ms > 0 ? ms : 0;
+}
+
+/**
+ * `error` as a `HandshakeError`, recognised by its code rather than by `instanceof`: one
+ * raised by another copy of this package (its CommonJS half, or a second install) counts
+ * too, and a bundle whose adapter never refuses a handshake (WHATWG) leaves the class and
+ * its Retry-After parser out (bench/README.md, "Bundle size").
+ */
+function refusal(error: unknown): { status: number; retryAfterMs?: unknown } | undefined {
+  const found = error as { code?: unknown; status?: unknown; retryAfterMs?: unknown } | null;
+  if (found?.code !== 'ERR_HANDSHAKE' || typeof found.status !== 'number') return undefined;
+  return found as { status: number; retryAfterMs?: unknown };
 }

@@ -70,6 +70,13 @@ describe('bundle size for browsers (esbuild, minified, gzipped)', () => {
     assert.doesNotMatch(adapter.text, /Wednes|Satur/);
   });
 
+  it('engine + WHATWG adapter leave out HandshakeError and its Retry-After parser', () => {
+    // The engine tells a refused handshake by its code, and the WHATWG adapter never
+    // raises one (it cannot see the HTTP answer).
+    assert.doesNotMatch(engine.text, /Wednes|Satur|retry-after/);
+    assert.doesNotMatch(engine.text, /"HandshakeError"/);
+  });
+
   it('bundles the package as installed (node_modules/wscengine), not the checkout', () => {
     for (const figures of [engine, adapter]) {
       const inputs = Object.keys(figures.metafile.inputs).filter((path) => path !== '<stdin>');

@@ -237,4 +237,34 @@ describe('ENGINE.md Reconnect', () => {
     await s.client.onOpen.waitForCall(2);
     await s.engine.stop();
   });
+  it('a refusal raised by another copy of the package (no shared class) still sets status and Retry-After', async () => {
+    // What the CommonJS half or a second install throws: same code and fields, other class.
+    class ForeignHandshakeError extends Error {
+      code = 'ERR_HANDSHAKE';
+      status = 429;
+      retryAfterMs = 20_000;
+    }
+    const seen: (number | undefined)[] = [];
+    const s = setup({
+      reconnect: {
+        ...policy,
+        initialDelayMs: 10,
+        maxDelayMs: 10,
+        shouldReconnect: ({ status }) => {
+          seen.push(status);
+          return true;
+        },
+      },
+    });
+    await s.engine.start();
+    s.adapter.dial.rejectsOnce(new ForeignHandshakeError());
+    s.adapter.pushClose(1012);
+    await until(() => s.client.onRestartError.callCount === 1, 'the refused attempt');
+    await s.clock.advance(19_000);
+    assert.equal(s.adapter.dial.callCount, 2, 'no attempt before Retry-After');
+    assert.deepEqual(seen.at(-1), 429);
+    await s.clock.advance(1_000);
+    await s.client.onOpen.waitForCall(2);
+    await s.engine.stop();
+  });
 });
