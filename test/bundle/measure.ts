@@ -3,7 +3,7 @@
 // peers.ts, which measures other reconnecting clients the same way.
 import { isBuiltin } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 /** What one bundle weighs and what it pulled in. */
 export interface BundleFigures {
@@ -36,12 +36,14 @@ function flagForbidden(found: string[]): Plugin {
 
 /**
  * Bundles `contents` (an ES module, resolved from `resolveDir`) minified for the browser;
- * `plugins` run before the check for forbidden imports.
+ * `plugins` run before the check for forbidden imports; `extra` adds esbuild options (to
+ * measure what a setting would change, e.g. `mangleProps`).
  */
 export async function bundle(
   contents: string,
   resolveDir: string,
   plugins: Plugin[] = [],
+  extra: Pick<BuildOptions, 'mangleProps' | 'reserveProps'> = {},
 ): Promise<BundleFigures> {
   const forbidden: string[] = [];
   const result = await build({
@@ -54,6 +56,7 @@ export async function bundle(
     metafile: true,
     logLevel: 'silent',
     plugins: [...plugins, flagForbidden(forbidden)],
+    ...extra,
   });
   const text = result.outputFiles[0].text;
   return {

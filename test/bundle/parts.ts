@@ -1,8 +1,9 @@
 // What each part of the engine costs a browser bundle: `WebSocketEngine` + the WHATWG
 // adapter bundled as size.test.ts bundles them, once whole and once per part with that
 // part's modules replaced by empty exports, so the difference is what the part adds
-// (gzipped). For deciding what a smaller design would leave out; bench/README.md,
-// "Bundle size", has the figures. Run: node --import tsx test/bundle/parts.ts
+// (gzipped). Then what the bundle would weigh without the opt-in features alone, and with
+// every property name mangled. For deciding what a smaller design would leave out;
+// bench/README.md, "Bundle size", has the figures. Run: node --import tsx test/bundle/parts.ts
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
 import { bundle, bytes } from './measure.js';
@@ -22,7 +23,6 @@ const PARTS: Record<string, RegExp[]> = {
   'keepalive, heartbeat, network events': [
     /engine\/session\/(keepalive|keepalive-sweep|network-events)\.js$/,
   ],
-  'Retry-After parsing': [/core\/retry-after\.js$/],
   'URL redaction': [/core\/redact\.js$/],
   'telemetry seam': [/engine\/(telemetry|callbacks)\.js$/],
 };
@@ -55,6 +55,17 @@ function emptied(paths: RegExp[]): Plugin {
   };
 }
 
+/** The parts a user opts into with an option; the rest every engine needs. */
+const OPT_IN = ['outbox, requests, messages()', 'keepalive, heartbeat, network events', 'telemetry seam'];
+
+// Every property name renamed but those of the platform the bundle calls by name. The
+// bundle no longer runs: this bounds what renaming could save, nothing more.
+const MANGLED = {
+  mangleProps: /./,
+  reserveProps:
+    /^(length|push|then|resolve|reject|signal|reason|aborted|addEventListener|removeEventListener|prototype|constructor)$/,
+};
+
 const { root } = await packageSnapshot();
 const whole = (await bundle(ENTRY, root)).gzipped;
 console.log(`engine + WHATWG adapter: ${bytes(whole)} gzipped`);
@@ -64,4 +75,10 @@ for (const [part, paths] of Object.entries(PARTS)) {
   const without = (await bundle(ENTRY, root, [emptied(paths)])).gzipped;
   console.log(`  ${part}: ${bytes(whole - without)}`);
 }
-console.log(`without all of them: ${bytes((await bundle(ENTRY, root, [emptied(all)])).gzipped)}`);
+const optIn = OPT_IN.flatMap((part) => PARTS[part]);
+const weigh = async (paths: RegExp[], extra = {}) =>
+  bytes((await bundle(ENTRY, root, [emptied(paths)], extra)).gzipped);
+console.log(`without the opt-in features (${OPT_IN.join('; ')}): ${await weigh(optIn)}`);
+console.log(`without all of them: ${await weigh(all)}`);
+console.log(`with every property name mangled: ${await weigh([], MANGLED)}`);
+console.log(`without all of them, every property name mangled: ${await weigh(all, MANGLED)}`);
