@@ -1,0 +1,91 @@
+// ENGINE.md "Observability": "every public operation ... is a span". send(), request() and
+// messages() have no span of their own: what they do on the wire is traced through the
+// instrumented adapter (docs/observability.md, the span table: `wscengine.write` for
+// `engine.send()`, `wscengine.read` for each message read). Mock adapter, spans in memory.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { WebSocketEngineOptions } from '../../src/engine/index.js';
+import { Attr, openTelemetry, SpanName } from '../../src/otel/index.js';
+import { setup, text, until } from '../engine/helpers.js';
+import { createTracing, useContextManager } from './helpers.js';
+
+let tracing: ReturnType<typeof createTracing>;
+let cleanupContext: () => void;
+beforeEach(() => {
+  tracing = createTracing();
+  cleanupContext = useContextManager();
+});
+afterEach(async () => {
+  cleanupContext();
+  await tracing.shutdown();
+});
+
+const engineWith = (options: Partial<WebSocketEngineOptions> = {}) =>
+  setup({ telemetry: openTelemetry({ tracerProvider: tracing.provider }), ...options });
+
+/** Waits for `n` finished spans named `name`, and returns them. */
+async function spans(name: string, n = 1): Promise<ReadableSpan[]> {
+  await until(() => tracing.byName(name).length >= n, `${n} ${name} span(s)`);
+  return tracing.byName(name);
+}
+
+/** The sizes of the `wscengine.read` spans that read a message (not the close). */
+const readSizes = () =>
+  tracing
+    .byName(SpanName.Read)
+    .map((read) => read.attributes[Attr.BodySize])
+    .filter((size) => size !== undefined);
+
+describe('ENGINE.md Observability: send(), request() and messages()', () => {
+  it('each send() is one wscengine.write span, child of the span active where send() was called', async () => {
+    const s = engineWith();
+    await s.engine.start();
+    await tracing.provider.getTracer('user').startActiveSpan('user.publish', async (span) => {
+      await s.engine.send('hello');
+      await s.engine.send(new Uint8Array(3));
+      span.end();
+    });
+    const writes = await spans(SpanName.Write, 2);
+    assert.deepEqual(
+      writes.map((w) => [w.attributes[Attr.MessageType], w.attributes[Attr.BodySize]]),
+      [
+        ['text', 5],
+        ['binary', 3],
+      ],
+    );
+    const [user] = await spans('user.publish');
+    for (const write of writes) assert.equal(write.parentSpanContext?.spanId, user.spanContext().spanId);
+    await s.engine.stop();
+  });
+
+  it('request() is traced as the write of the request and the read of its reply', async () => {
+    const s = engineWith({ requests: { idOf: (m) => String(m.data).split(':')[0] } });
+    await s.engine.start();
+    const reply = s.engine.request('r1:get', { id: 'r1' });
+    await s.adapter.write.waitForCall(1);
+    s.adapter.pushMessage(text('r1:answer'));
+    assert.equal((await reply).data, 'r1:answer');
+    const [write] = await spans(SpanName.Write);
+    assert.equal(write.attributes[Attr.BodySize], 6);
+    await until(() => readSizes().length > 0, 'the read of the reply');
+    assert.deepEqual(readSizes(), [9]);
+    assert.equal(s.client.onMessage.callCount, 0, 'the reply went to its request only');
+    await s.engine.stop();
+  });
+
+  it('each message messages() yields is one wscengine.read span', async () => {
+    const s = engineWith({ client: {} });
+    await s.engine.start();
+    s.adapter.pushMessage(text('one'));
+    s.adapter.pushMessage(text('three'));
+    const pulled: unknown[] = [];
+    for await (const message of s.engine.messages()) {
+      pulled.push(message.data);
+      if (pulled.length === 2) break;
+    }
+    assert.deepEqual(pulled, ['one', 'three']);
+    await s.engine.stop();
+    assert.deepEqual(readSizes(), [3, 5]);
+  });
+});
