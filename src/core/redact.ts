@@ -47,14 +47,18 @@ export function redactUrl(url: string | URL): string {
  *
  * @example
  * ```ts
- * redactUrlsInText('cannot reach wss://u:p@h/x?token=abc');
- * // 'cannot reach wss://h/x?token=REDACTED'
+ * redactUrlsInText('cannot reach wss://u:p@h/x?token=abc: refused');
+ * // 'cannot reach wss://h/x?token=REDACTED: refused'
  * ```
  */
 export function redactUrlsInText(text: string): string {
   // Cheap exit: almost no message quotes a URL, and this runs on every recorded error.
   if (!text.includes('://')) return text;
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (match) => redactUrl(match));
+  // Punctuation that ends the URL ends the sentence instead (`...?token=abc: refused`): kept
+  // out of the query value, so a message redacted twice reads the same as redacted once.
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+?(?=[.,:;!?)\]]*(?:[\s"'<>`]|$))/gi, (match) =>
+    redactUrl(match),
+  );
 }
 
 function redactQuery(query: string): string {

@@ -96,6 +96,13 @@ describe('EngineStartError and EngineStopError', () => {
     );
   });
 
+  it("ends with its cause's message when that message quotes a redacted URL with a query", () => {
+    // What the ws adapter's DialError says: already redacted, then redacted again here.
+    const cause = new Error('could not connect to ws://127.0.0.1:5/?token=REDACTED: connect ECONNREFUSED');
+    const error = new EngineStartError('engine failed to start', { cause });
+    assert.equal(error.message, `engine failed to start: ${cause.message}`);
+  });
+
   it('takes the message of a non-Error cause (an abort reason may be anything), and adds nothing without one', () => {
     assert.equal(
       new EngineStartError('engine failed to start', { cause: 'gave up' }).message,

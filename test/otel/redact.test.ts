@@ -80,6 +80,19 @@ describe('redactUrlsInText', () => {
     );
   });
 
+  it('keeps the punctuation after a URL out of it, so redacting twice reads as redacting once', () => {
+    const text =
+      'could not connect to ws://127.0.0.1:5/?token=abc: connect ECONNREFUSED (see wss://h/p?a=1).';
+    const once = redactUrlsInText(text);
+    assert.equal(
+      once,
+      `could not connect to ws://127.0.0.1:5/?token=${REDACTED}: connect ECONNREFUSED (see wss://h/p?a=${REDACTED}).`,
+    );
+    assert.equal(redactUrlsInText(once), once);
+    // Punctuation inside the value is still part of it.
+    assert.equal(redactUrlsInText('ws://h/?t=a:b)c end'), `ws://h/?t=${REDACTED} end`);
+  });
+
   it('returns text without a URL unchanged (the same string)', () => {
     const text = 'connection has been closed: 1006 - keepalive timeout';
     assert.equal(redactUrlsInText(text), text);
