@@ -113,8 +113,8 @@ async function shouldReconnect(ctx: RunContext, context: ReconnectContext): Prom
   }
 }
 
-/** The wait a refused handshake asked for (429/503 with `Retry-After`), or 0. */
-function retryAfterMs(error: unknown): number {
+/** The wait a refused handshake asked for (429/503 with `Retry-After`), or 0. @internal */
+export function retryAfterMs(error: unknown): number {
   const ms = refusal(error)?.retryAfterMs;
   return typeof ms === 'number' && ms > 0 ? ms : 0;
 }

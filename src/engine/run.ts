@@ -8,7 +8,7 @@ import { wallSleep } from './clock.js';
 import { openSession } from './open.js';
 import type { ResolvedOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
-import { reconnectCycle, reportRestartError } from './reconnect.js';
+import { reconnectCycle, reportRestartError, retryAfterMs } from './reconnect.js';
 import type { RunContext } from './run-context.js';
 import { Outbox } from './send/outbox.js';
 import type { Session, SessionOutcome } from './session/session.js';
@@ -93,7 +93,10 @@ export class Run implements RunContext {
     return this.#stopController.signal;
   }
 
-  /** The first open; retried only when `startRetries` asks for it. */
+  /**
+   * The first open; retried only when `startRetries` asks for it, after the backoff and at
+   * least a refused handshake's `Retry-After`.
+   */
   async openFirst(signal: AbortSignal | undefined): Promise<Session> {
     const { startRetries, reconnect, clock } = this.options;
     for (let failures = 0; ; failures++) {
@@ -102,7 +105,8 @@ export class Run implements RunContext {
       } catch (error) {
         if (failures >= startRetries || this.stopped || signal?.aborted) throw error;
         const waitSignal = signal ? AbortSignal.any([signal, this.stopSignal]) : this.stopSignal;
-        if (!(await wallSleep(clock, backoffDelay(failures + 1, reconnect), waitSignal))) throw error;
+        const delayMs = Math.max(backoffDelay(failures + 1, reconnect), retryAfterMs(error));
+        if (!(await wallSleep(clock, delayMs, waitSignal))) throw error;
       }
     }
   }

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OnOpenArgs } from '../../src/engine/index.js';
-import { DialError, EngineStartError, EngineStateError, ErrorCode, MessageType } from '../../src/index.js';
+import {
+  DialError,
+  EngineStartError,
+  EngineStateError,
+  ErrorCode,
+  HandshakeError,
+  MessageType,
+} from '../../src/index.js';
 import { deferred, setup, text, URL_ } from './helpers.js';
 
 describe('ENGINE.md Start', () => {
@@ -118,6 +125,19 @@ describe('ENGINE.md Start', () => {
     await s.adapter.dial.waitForCall(3);
     await started;
     assert.equal(s.engine.isStarted, true);
+    await s.engine.stop();
+  });
+
+  it('a first start refused with 503 and Retry-After retries no sooner than it asks (startRetries)', async () => {
+    const s = setup({ startRetries: 1, reconnect: { initialDelayMs: 100, jitter: 0 } });
+    s.adapter.dial.rejectsOnce(new HandshakeError(503, { 'retry-after': '30' }));
+    const started = s.engine.start();
+    await s.adapter.dial.waitForCall(1);
+    await s.clock.advance(29_999);
+    assert.equal(s.adapter.dial.callCount, 1, 'no attempt before Retry-After, whatever the backoff says');
+    await s.clock.advance(1);
+    await s.adapter.dial.waitForCall(2);
+    await started;
     await s.engine.stop();
   });
 
