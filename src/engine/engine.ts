@@ -18,6 +18,7 @@ import { EngineReadMutex } from './read-mutex.js';
 import { resolveOptions } from './resolve-options.js';
 import { Run, type RunHost } from './run.js';
 import { Messaging } from './send/messaging.js';
+import { Outbox } from './send/outbox.js';
 import { checkRequestOptions } from './send/requests.js';
 import type { Session } from './session/session.js';
 import { Attr, SpanName, type TelemetryAttributes } from './telemetry.js';
@@ -53,6 +54,11 @@ export class WebSocketEngine implements RunHost {
   #run: Run | undefined;
   /** Replies to requests and pulled messages, for an engine that has them. */
   readonly #messaging: Messaging | undefined;
+  /**
+   * Sends waiting for a ready session (with `outbox` on), made by the first. The engine's,
+   * not a run's: a send made before `start()`, or after a run ended, waits for the next.
+   */
+  #outbox: Outbox<Session> | undefined;
 
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
@@ -69,6 +75,17 @@ export class WebSocketEngine implements RunHost {
   /** @internal The callbacks the sessions call: the user's, with replies to requests taken out. */
   get client(): WebSocketClient {
     return this.#messaging?.client ?? this.options.client;
+  }
+
+  /** @internal Run host: the sends waiting for a ready session, if any waited yet. */
+  get outbox(): Outbox<Session> | undefined {
+    return this.#outbox;
+  }
+
+  /** @internal Run host: the outbox, made on first use; only with the `outbox` option. */
+  openOutbox(): Outbox<Session> {
+    this.#outbox ??= new Outbox(this.options.outbox!, this.options.clock);
+    return this.#outbox;
   }
 
   /** @internal The adapter as the reader uses it and callbacks see it (`conn`). */
@@ -118,8 +135,9 @@ export class WebSocketEngine implements RunHost {
 
   /**
    * Shuts the session down (in-flight `onMessage` finish, `onClose` runs, the connection is
-   * closed) and ends the engine; no reconnect. Resolves at once on a stopped engine.
-   * A locked `readMutex` delays it until released.
+   * closed) and ends the engine; no reconnect. Sends waiting in the outbox reject with
+   * `ERR_SEND_ABORTED`. Resolves at once on a stopped engine. A locked `readMutex` delays
+   * it until released.
    * @throws EngineStopError after `stopTimeoutMs`, or when `signal` aborts (the shutdown goes on).
    */
   stop(options: CallOptions = {}): Promise<void> {
@@ -129,7 +147,11 @@ export class WebSocketEngine implements RunHost {
       return Promise.reject(error);
     }
     const run = this.#run;
-    if (run === undefined || run.phase === 'over') return Promise.resolve();
+    if (run === undefined || run.phase === 'over') {
+      // Nothing runs, but sends made since may wait for a next start: stop() ends that too.
+      this.#outbox?.abortAll('the engine was stopped');
+      return Promise.resolve();
+    }
     return traced(
       this.options.telemetry,
       SpanName.Stop,
@@ -141,15 +163,14 @@ export class WebSocketEngine implements RunHost {
   /**
    * Sends `data`: a string as a text message, a `Uint8Array` as a binary one. Written at once
    * on the ready session (its `onOpen` has resolved); resolves once written. While no session
-   * is ready: with `outbox`, waits there (bounded) and goes out in order after the next
-   * `onOpen`; without it, rejects with `ConnectionClosedError`.
+   * is ready (before `start()` too): with `outbox`, waits there (bounded) and goes out in
+   * order after the next `onOpen`; without it, rejects with `ConnectionClosedError`.
    * @throws InvalidArgumentError for data that is neither a string nor a `Uint8Array`.
    * @throws SendError `ERR_OUTBOX_FULL`, `ERR_SEND_EXPIRED`, `ERR_SEND_ABORTED` (payload as `data`).
    */
   send(data: string | Uint8Array, options?: CallOptions): Promise<void> {
     const run = this.runFor(data, options, 'send');
-    if (!(run instanceof Run)) return run;
-    return run.sendNow(data, options?.signal);
+    return run instanceof Run ? run.sendNow(data, options?.signal) : run.then(noop);
   }
 
   /**
@@ -226,8 +247,11 @@ export class WebSocketEngine implements RunHost {
     return run instanceof Run ? run.send(data, options.signal) : run;
   }
 
-  /** The run that sends `data`, or the rejection that says why nothing is sent. */
-  private runFor(data: unknown, options: CallOptions | undefined, method: string): Run | Promise<never> {
+  /**
+   * The run that sends `data`; or, with no run going on, the send waiting in the outbox for
+   * the next one, or the rejection that says why nothing is sent.
+   */
+  private runFor(data: unknown, options: CallOptions | undefined, method: string): Run | Promise<Session> {
     try {
       checkCallOptions(options, method);
       validateMessage(typeof data === 'string' ? 1 : 2, data);
@@ -235,12 +259,14 @@ export class WebSocketEngine implements RunHost {
       return Promise.reject(error);
     }
     const run = this.#run;
-    if (run === undefined || run.exitRequested) {
-      return Promise.reject(
-        new ConnectionClosedError(`${method}(): the engine is not started; call start() first`),
-      );
+    if (run !== undefined && !run.exitRequested) return run;
+    if (this.options.outbox !== undefined) {
+      // A run that is ending rejects what waits when it ends; after it, the next run writes it.
+      return this.openOutbox().add(data as string | Uint8Array, options?.signal);
     }
-    return run;
+    return Promise.reject(
+      new ConnectionClosedError(`${method}(): the engine is not started; call start() first`),
+    );
   }
 
   private async doStart(signal: AbortSignal | undefined): Promise<void> {

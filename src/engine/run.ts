@@ -10,7 +10,7 @@ import type { ResolvedOptions } from './options.js';
 import type { EngineReadMutex } from './read-mutex.js';
 import { reconnectCycle, reportRestartError, retryAfterMs } from './reconnect.js';
 import type { RunContext } from './run-context.js';
-import { Outbox } from './send/outbox.js';
+import type { Outbox } from './send/outbox.js';
 import type { Session, SessionOutcome } from './session/session.js';
 import { Attr, SpanName, type TelemetryAttributes } from './telemetry.js';
 import type { EngineExit, WebSocketClient } from './types.js';
@@ -22,6 +22,10 @@ export interface RunHost {
   readonly options: ResolvedOptions;
   /** The callbacks the sessions call (the user's, with replies to requests taken out). */
   readonly client: WebSocketClient;
+  /** Sends waiting for a ready session, if any waited yet (with `outbox` on). */
+  readonly outbox: Outbox<Session> | undefined;
+  /** The outbox, made on first use; only with `outbox` on. */
+  openOutbox(): Outbox<Session>;
   /** A session of the run started to end (requests written on it fail now). */
   sessionEnding(session: Session): void;
   /** The run is over (called once, after `onExit`). */
@@ -31,9 +35,10 @@ export interface RunHost {
 /**
  * One run of an engine, from `start()` to its end: the first open, then each session and
  * the reconnects between them, until `stop()`, `exit()`, a close with no reconnect to
- * follow, or the retries run out; then `onExit`, once. It also holds the sends that wait
- * for a ready session (the outbox). Nothing of it waits on a connected session: the session
- * calls {@link sessionFinished} when it is over.
+ * follow, or the retries run out; then `onExit`, once. It writes the sends that wait for a
+ * ready session (the engine's outbox) on each new session, and rejects those still waiting
+ * when it ends. Nothing of it waits on a connected session: the session calls
+ * {@link sessionFinished} when it is over.
  * @internal
  */
 export class Run implements RunContext {
@@ -50,9 +55,6 @@ export class Run implements RunContext {
   #stopController: AbortController | undefined;
   /** How the run ended, once it did; and who waits for it. */
   #ending: { exit: EngineExit | undefined; waiters: ((exit: EngineExit) => void)[] } | undefined;
-  /** Sends waiting for a ready session (with `outbox` on), made by the first one. */
-  #outbox: Outbox<Session> | undefined;
-
   readonly #host: RunHost;
 
   constructor(host: RunHost) {
@@ -119,7 +121,7 @@ export class Run implements RunContext {
     if (!this.stopped) this.#stopController = undefined;
     session.run();
     if (this.stopped) session.end('stop');
-    if (this.#outbox?.size) void this.flush(session);
+    if (this.#host.outbox?.size) void this.flush(session);
   }
 
   /**
@@ -153,8 +155,8 @@ export class Run implements RunContext {
   /** The session `send` writes on at once, if one is ready and nothing waits before it. */
   private readySession(): Session | undefined {
     const session = this.session;
-    if (session === undefined || session.isEnding || this.#outbox?.flushing || this.#outbox?.size)
-      return undefined;
+    const outbox = this.#host.outbox;
+    if (session === undefined || session.isEnding || outbox?.flushing || outbox?.size) return undefined;
     return session;
   }
 
@@ -163,17 +165,18 @@ export class Run implements RunContext {
     return this.conn.write(type, data, signal === undefined ? undefined : { signal });
   }
 
-  /** Puts `data` in the outbox (when on) until a session is ready. */
+  /**
+   * Puts `data` in the outbox (when on) until a session is ready. While the run ends it
+   * waits there too, and the end rejects it with its payload (`ERR_SEND_ABORTED`).
+   */
   private queue(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
-    const limits = this.options.outbox;
-    if (limits === undefined || this.exitRequested) {
+    if (this.options.outbox === undefined) {
       const why = this.exitRequested
         ? 'the engine is stopping'
         : 'no connection is ready (connecting or reconnecting); the outbox option queues sends meanwhile';
       return Promise.reject(new ConnectionClosedError(`send(): ${why}`));
     }
-    this.#outbox ??= new Outbox(limits, this.options.clock);
-    return this.#outbox.add(data, signal);
+    return this.#host.openOutbox().add(data, signal);
   }
 
   /** Ends the run: the session shuts down, no reconnect follows. */
@@ -216,8 +219,8 @@ export class Run implements RunContext {
 
   /** Writes what waited in the outbox, in order, while `session` stays the ready one. */
   private async flush(session: Session): Promise<void> {
-    const outbox = this.#outbox!;
-    outbox.flushing = true;
+    const outbox = this.#host.outbox!;
+    outbox.flushing = session;
     try {
       for (;;) {
         if (this.session !== session || session.isEnding) return;
@@ -236,7 +239,8 @@ export class Run implements RunContext {
         }
       }
     } finally {
-      outbox.flushing = false;
+      // A flush of an earlier session may end while this one writes: only its own is over.
+      if (outbox.flushing === session) outbox.flushing = undefined;
     }
   }
 
@@ -285,7 +289,7 @@ export class Run implements RunContext {
     ending.exit = exit;
     this.session = undefined;
     this.#stopController = undefined;
-    this.#outbox?.abortAll(`the engine ended (${exit.reason})`);
+    this.#host.outbox?.abortAll(`the engine ended (${exit.reason})`);
     const telemetry = this.options.telemetry;
     await contained(
       telemetry,

@@ -31,8 +31,8 @@ export class Outbox<S> {
   readonly #entries: Entry<S>[] = [];
   #bytes = 0;
   #cancelExpiry: (() => void) | undefined;
-  /** A session is writing what waits here: later sends queue behind it. */
-  flushing = false;
+  /** The session writing what waits here, if one is: later sends queue behind it. */
+  flushing: S | undefined;
 
   readonly #limits: Readonly<Required<OutboxOptions>>;
   readonly #clock: Clock;
