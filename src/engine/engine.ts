@@ -180,21 +180,10 @@ export class WebSocketEngine implements RunHost {
    * @throws RequestError `ERR_REQUEST_TIMEOUT` after the timeout, `ERR_REQUEST_CLOSED` as soon
    * as the session it was sent on ends; `signal.reason` on abort; what `send` throws.
    */
-  async request(data: string | Uint8Array, options: RequestCallOptions): Promise<Message> {
-    const requests = this.options.requests;
-    if (requests === undefined) {
-      throw new InvalidOptionsError(
-        ['requests: request() needs the requests option, e.g. { idOf: (m) => JSON.parse(m.data).id }'],
-        'request()',
-      );
-    }
-    const { id, timeoutMs, signal } = checkRequestOptions(options, requests.timeoutMs);
-    const pending = this.#messaging!.pendingRequests().open(id, timeoutMs, signal);
-    this.sendOn(data, { signal }, 'request').then(
-      (session) => pending.written(session, session.isEnding),
-      (error: unknown) => pending.failed(error),
+  request(data: string | Uint8Array, options: RequestCallOptions): Promise<Message> {
+    return traced(this.options.telemetry, SpanName.Request, noAttributes, () =>
+      this.doRequest(data, options),
     );
-    return pending.reply;
   }
 
   /**
@@ -269,6 +258,22 @@ export class WebSocketEngine implements RunHost {
     );
   }
 
+  private async doRequest(data: string | Uint8Array, options: RequestCallOptions): Promise<Message> {
+    const requests = this.options.requests;
+    if (requests === undefined) {
+      throw new InvalidOptionsError(
+        ['requests: request() needs the requests option, e.g. { idOf: (m) => JSON.parse(m.data).id }'],
+        'request()',
+      );
+    }
+    const { id, timeoutMs, signal } = checkRequestOptions(options, requests.timeoutMs);
+    const pending = this.#messaging!.pendingRequests().open(id, timeoutMs, signal);
+    this.sendOn(data, { signal }, 'request').then(
+      (session) => pending.written(session, session.isEnding),
+      (error: unknown) => pending.failed(error),
+    );
+    return pending.reply;
+  }
   private async doStart(signal: AbortSignal | undefined): Promise<void> {
     const run = new Run(this);
     this.#run = run;
@@ -311,4 +316,8 @@ export class WebSocketEngine implements RunHost {
     const id = this.sessionId;
     return id === undefined ? {} : { [Attr.SessionId]: id };
   }
+}
+
+function noAttributes(): TelemetryAttributes {
+  return {};
 }

@@ -34,6 +34,8 @@ export const SpanName = {
   Start: 'wscengine.start',
   Stop: 'wscengine.stop',
   Reconnect: 'wscengine.reconnect',
+  /** `engine.request()`: from the call to its reply or failure; the write is its child. */
+  Request: 'wscengine.request',
   OnOpen: 'wscengine.on_open',
   OnMessage: 'wscengine.on_message',
   OnReadError: 'wscengine.on_read_error',

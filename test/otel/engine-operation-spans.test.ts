@@ -1,7 +1,8 @@
-// ENGINE.md "Observability": "every public operation ... is a span". send(), request() and
-// messages() have no span of their own: what they do on the wire is traced through the
-// instrumented adapter (docs/observability.md, the span table: `wscengine.write` for
-// `engine.send()`, `wscengine.read` for each message read). Mock adapter, spans in memory.
+// ENGINE.md "Observability": "every public operation ... is a span". request() is a
+// `wscengine.request` span from the call to the reply; send() and messages() are what they
+// do on the wire, traced through the instrumented adapter (docs/observability.md, the span
+// table: `wscengine.write` for `engine.send()`, `wscengine.read` for each message read).
+// Mock adapter, spans in memory.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -59,18 +60,35 @@ describe('ENGINE.md Observability: send(), request() and messages()', () => {
     await s.engine.stop();
   });
 
-  it('request() is traced as the write of the request and the read of its reply', async () => {
+  it('request() is a wscengine.request span until its reply, parent of the write; the reply is a read', async () => {
     const s = engineWith({ requests: { idOf: (m) => String(m.data).split(':')[0] } });
     await s.engine.start();
     const reply = s.engine.request('r1:get', { id: 'r1' });
     await s.adapter.write.waitForCall(1);
+    assert.equal(tracing.byName(SpanName.Request).length, 0, 'still open while the reply is awaited');
     s.adapter.pushMessage(text('r1:answer'));
     assert.equal((await reply).data, 'r1:answer');
+    const [request] = await spans(SpanName.Request);
     const [write] = await spans(SpanName.Write);
     assert.equal(write.attributes[Attr.BodySize], 6);
+    assert.equal(write.parentSpanContext?.spanId, request.spanContext().spanId);
     await until(() => readSizes().length > 0, 'the read of the reply');
     assert.deepEqual(readSizes(), [9]);
     assert.equal(s.client.onMessage.callCount, 0, 'the reply went to its request only');
+    await s.engine.stop();
+  });
+
+  it('a request that times out ends its wscengine.request span as an error', async () => {
+    const s = engineWith({ requests: { idOf: () => undefined, timeoutMs: 1_000 } });
+    await s.engine.start();
+    const reply = s.engine.request('r2:get', { id: 'r2' });
+    const outcome = assert.rejects(reply, { code: 'ERR_REQUEST_TIMEOUT' });
+    await s.adapter.write.waitForCall(1);
+    await s.clock.advance(1_000);
+    await outcome;
+    const [request] = await spans(SpanName.Request);
+    assert.equal(request.status.code, 2, 'status ERROR');
+    assert.equal(request.attributes['wscengine.error.code'], 'ERR_REQUEST_TIMEOUT');
     await s.engine.stop();
   });
 
