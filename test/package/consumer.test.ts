@@ -63,8 +63,10 @@ new WsAdapter({ handshakeTimeout: 'soon' });
       moduleResolution: 'node10',
       strict: true,
       noEmit: true,
-      // The ws adapter's types default-import `ws` (an `export =` module).
-      esModuleInterop: true,
+      // TypeScript's defaults: the ws adapter's types import `ws` (an `export =` module) by
+      // name, which needs no interop and no skipped library checks.
+      esModuleInterop: false,
+      skipLibCheck: false,
       types: ['node'],
       typeRoots: [join(root, 'node_modules/@types')],
     };

@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import { WebSocket } from 'ws';
 import { noop, raceAbort, throwIfAborted } from '../../core/abort.js';
 import type { WebSocketConnectionAdapter } from '../../core/adapter.js';
 import { ConnectionClosedError, DialError } from '../../core/errors.js';

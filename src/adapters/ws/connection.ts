@@ -1,5 +1,4 @@
-import type WebSocket from 'ws';
-import type { RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { noop, onAbort } from '../../core/abort.js';
 import { WebSocketCloseError } from '../../core/errors.js';
 import { InboundQueue, type InboundQueueLimits } from '../../core/inbound-queue.js';

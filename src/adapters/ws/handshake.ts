@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import type WebSocket from 'ws';
+import type { WebSocket } from 'ws';
 import { noop, onAbort } from '../../core/abort.js';
 import { DialError, HandshakeError } from '../../core/errors.js';
 import type { HandshakeResponse } from '../../core/message.js';
