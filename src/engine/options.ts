@@ -87,7 +87,12 @@ export interface RequestsOptions {
  * as the pong. Replies are not delivered to `onMessage`.
  */
 export interface HeartbeatOptions {
-  /** What to send: a string (text), a `Uint8Array` (binary), or a function returning one. */
+  /**
+   * What to send: a string (text), a `Uint8Array` (binary), or a function returning one.
+   * A function that throws sends nothing that time and is reported to `onReadError` as a
+   * `CallbackError` (`callback: 'keepalive.heartbeat.message'`); one that always throws
+   * leaves the connection unchecked, so those reports are the only sign.
+   */
   message: string | Uint8Array | (() => string | Uint8Array);
   /** Whether `message` is the server's answer to a heartbeat. A throw counts as `false`. */
   isReply(message: Message): boolean;
