@@ -2,7 +2,7 @@
 // spans nest under it, and a callback's error is recorded on it without changing what the
 // engine does. Engine over the mock adapter and a fake clock, spans kept in memory.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ConnectionClosedError } from '../../src/core/errors.js';
@@ -13,24 +13,15 @@ import { Attr, openTelemetry, SpanName } from '../../src/otel/index.js';
 import { WebSocketClientMock } from '../../src/testing/client-mock.js';
 import { scriptable } from '../../src/testing/scriptable.js';
 import { setup, text, until } from '../engine/helpers.js';
-import { createTracing, useContextManager } from './helpers.js';
+import { tracingForEachTest } from './helpers.js';
 
-let tracing: ReturnType<typeof createTracing>;
-let cleanupContext: () => void;
-beforeEach(() => {
-  tracing = createTracing();
-  cleanupContext = useContextManager();
-});
-afterEach(async () => {
-  cleanupContext();
-  await tracing.shutdown();
-});
+const tracing = tracingForEachTest();
 
 /** `setup()` with a client that also has `onExit`, and telemetry unless `traced` is false. */
 function engineWith(options: Partial<WebSocketEngineOptions> = {}, traced = true) {
   const onExit = scriptable<[exit: EngineExit], void | Promise<void>>(() => undefined, { name: 'onExit' });
   const client = Object.assign(new WebSocketClientMock(), { onExit });
-  const telemetry = traced ? openTelemetry({ tracerProvider: tracing.provider }) : undefined;
+  const telemetry = traced ? openTelemetry({ tracerProvider: tracing().provider }) : undefined;
   return { ...setup({ client, telemetry, ...options }), client };
 }
 
@@ -39,13 +30,15 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Opens a span of the user's own after an await, as a callback would. */
 async function userSpan(name: string): Promise<void> {
   await tick();
-  tracing.provider.getTracer('user').startActiveSpan(name, (span) => span.end());
+  tracing()
+    .provider.getTracer('user')
+    .startActiveSpan(name, (span) => span.end());
 }
 
 /** Waits for `n` finished spans named `name`, and returns them. */
 async function spans(name: string, n = 1): Promise<ReadableSpan[]> {
-  await until(() => tracing.byName(name).length >= n, `${n} ${name} span(s)`);
-  return tracing.byName(name);
+  await until(() => tracing().byName(name).length >= n, `${n} ${name} span(s)`);
+  return tracing().byName(name);
 }
 
 async function assertNestsUnder(childName: string, parentName: string): Promise<void> {
@@ -242,7 +235,7 @@ describe('ENGINE.md Observability: callback errors are recorded on the trace', (
 
   it('a throwing onMessage, onReadError, onClose, onCloseError, onRestartError and onExit: each span records its error, and the engine does what it does without telemetry', async () => {
     const untraced = await throwingCallbacks(false);
-    assert.equal(tracing.spans().length, 0);
+    assert.equal(tracing().spans().length, 0);
     const traced = await throwingCallbacks(true);
     assert.deepEqual(traced, untraced);
     assert.deepEqual(untraced.calls, [2, 2, 1, 2, 1, 1, 1]);

@@ -4,36 +4,27 @@
 // table: `wscengine.write` for `engine.send()`, `wscengine.read` for each message read).
 // Mock adapter, spans in memory.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { WebSocketEngineOptions } from '../../src/engine/index.js';
 import { Attr, openTelemetry, SpanName } from '../../src/otel/index.js';
 import { setup, text, until } from '../engine/helpers.js';
-import { createTracing, useContextManager } from './helpers.js';
+import { tracingForEachTest } from './helpers.js';
 
-let tracing: ReturnType<typeof createTracing>;
-let cleanupContext: () => void;
-beforeEach(() => {
-  tracing = createTracing();
-  cleanupContext = useContextManager();
-});
-afterEach(async () => {
-  cleanupContext();
-  await tracing.shutdown();
-});
+const tracing = tracingForEachTest();
 
 const engineWith = (options: Partial<WebSocketEngineOptions> = {}) =>
-  setup({ telemetry: openTelemetry({ tracerProvider: tracing.provider }), ...options });
+  setup({ telemetry: openTelemetry({ tracerProvider: tracing().provider }), ...options });
 
 /** Waits for `n` finished spans named `name`, and returns them. */
 async function spans(name: string, n = 1): Promise<ReadableSpan[]> {
-  await until(() => tracing.byName(name).length >= n, `${n} ${name} span(s)`);
-  return tracing.byName(name);
+  await until(() => tracing().byName(name).length >= n, `${n} ${name} span(s)`);
+  return tracing().byName(name);
 }
 
 /** The sizes of the `wscengine.read` spans that read a message (not the close). */
 const readSizes = () =>
-  tracing
+  tracing()
     .byName(SpanName.Read)
     .map((read) => read.attributes[Attr.BodySize])
     .filter((size) => size !== undefined);
@@ -42,11 +33,13 @@ describe('ENGINE.md Observability: send(), request() and messages()', () => {
   it('each send() is one wscengine.write span, child of the span active where send() was called', async () => {
     const s = engineWith();
     await s.engine.start();
-    await tracing.provider.getTracer('user').startActiveSpan('user.publish', async (span) => {
-      await s.engine.send('hello');
-      await s.engine.send(new Uint8Array(3));
-      span.end();
-    });
+    await tracing()
+      .provider.getTracer('user')
+      .startActiveSpan('user.publish', async (span) => {
+        await s.engine.send('hello');
+        await s.engine.send(new Uint8Array(3));
+        span.end();
+      });
     const writes = await spans(SpanName.Write, 2);
     assert.deepEqual(
       writes.map((w) => [w.attributes[Attr.MessageType], w.attributes[Attr.BodySize]]),
@@ -65,7 +58,7 @@ describe('ENGINE.md Observability: send(), request() and messages()', () => {
     await s.engine.start();
     const reply = s.engine.request('r1:get', { id: 'r1' });
     await s.adapter.write.waitForCall(1);
-    assert.equal(tracing.byName(SpanName.Request).length, 0, 'still open while the reply is awaited');
+    assert.equal(tracing().byName(SpanName.Request).length, 0, 'still open while the reply is awaited');
     s.adapter.pushMessage(text('r1:answer'));
     assert.equal((await reply).data, 'r1:answer');
     const [request] = await spans(SpanName.Request);

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'node:test';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -69,6 +70,28 @@ export function useContextManager(): () => void {
   return () => {
     manager.disable();
     context.disable();
+  };
+}
+
+/**
+ * A fresh in-memory tracer provider and context manager for each test of the file or suite
+ * that calls it (registered with `beforeEach`/`afterEach`); call the result for the current
+ * test's.
+ */
+export function tracingForEachTest(): () => ReturnType<typeof createTracing> {
+  let tracing: ReturnType<typeof createTracing> | undefined;
+  let cleanupContext: () => void = () => {};
+  beforeEach(() => {
+    tracing = createTracing();
+    cleanupContext = useContextManager();
+  });
+  afterEach(async () => {
+    cleanupContext();
+    await tracing?.shutdown();
+  });
+  return () => {
+    if (tracing === undefined) throw new Error('tracingForEachTest(): only inside a test');
+    return tracing;
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DialError, WebSocketCloseError } from '../../src/core/errors.js';
 import { inboundQueueOf } from '../../src/core/inbound-seam.js';
@@ -8,7 +8,13 @@ import { MessageType } from '../../src/core/message.js';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from '../../src/otel/constants.js';
 import { openTelemetry } from '../../src/otel/telemetry.js';
 import { WebSocketConnectionAdapterMock } from '../../src/testing/mock-adapter.js';
-import { createMetrics, createTracing, resetGlobals, useContextManager } from './helpers.js';
+import {
+  createMetrics,
+  createTracing,
+  resetGlobals,
+  tracingForEachTest,
+  useContextManager,
+} from './helpers.js';
 
 describe('openTelemetry: providers', () => {
   afterEach(resetGlobals);
@@ -115,17 +121,8 @@ describe('openTelemetry: instrument()', () => {
 });
 
 describe('openTelemetry: span()', () => {
-  let tracing: ReturnType<typeof createTracing>;
-  let cleanupContext: () => void;
-  beforeEach(() => {
-    tracing = createTracing();
-    cleanupContext = useContextManager();
-  });
-  afterEach(async () => {
-    cleanupContext();
-    await tracing.shutdown();
-  });
-  const telemetry = () => openTelemetry({ tracerProvider: tracing.provider });
+  const tracing = tracingForEachTest();
+  const telemetry = () => openTelemetry({ tracerProvider: tracing().provider });
 
   it('returns a synchronous result as is and ends the span with its attributes', () => {
     const result = telemetry().span('wscengine.on_open', { 'wscengine.session.id': 'abc' }, () => {
@@ -133,7 +130,7 @@ describe('openTelemetry: span()', () => {
       return 42;
     });
     assert.equal(result, 42);
-    const [span] = tracing.spans();
+    const [span] = tracing().spans();
     assert.equal(span.name, 'wscengine.on_open');
     assert.equal(span.attributes['wscengine.session.id'], 'abc');
     assert.equal(span.status.code, SpanStatusCode.UNSET);
@@ -149,7 +146,7 @@ describe('openTelemetry: span()', () => {
         }),
       (thrown) => thrown === error,
     );
-    const [span] = tracing.spans();
+    const [span] = tracing().spans();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.status.message, 'bad thing');
     assert.equal(span.attributes['error.type'], 'TypeError');
@@ -168,11 +165,11 @@ describe('openTelemetry: span()', () => {
       () => new Promise<string>((r) => (release = r)),
     );
     assert.ok(result instanceof Promise);
-    assert.equal(tracing.spans().length, 0);
+    assert.equal(tracing().spans().length, 0);
     release('done');
     assert.equal(await result, 'done');
-    assert.equal(tracing.spans().length, 1);
-    assert.equal(tracing.spans()[0].status.code, SpanStatusCode.UNSET);
+    assert.equal(tracing().spans().length, 1);
+    assert.equal(tracing().spans()[0].status.code, SpanStatusCode.UNSET);
   });
 
   it('records a rejection with its wscengine code and rejects with the same error', async () => {
@@ -183,7 +180,7 @@ describe('openTelemetry: span()', () => {
       }),
       (thrown) => thrown === error,
     );
-    const [span] = tracing.spans();
+    const [span] = tracing().spans();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.attributes['error.type'], 'DialError');
     assert.equal(span.attributes['wscengine.error.code'], 'ERR_DIAL');
@@ -195,7 +192,7 @@ describe('openTelemetry: span()', () => {
       telemetry().span('x', {}, () => Promise.reject('plain string')),
       (thrown) => thrown === 'plain string',
     );
-    const [span] = tracing.spans();
+    const [span] = tracing().spans();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.events[0].attributes?.['exception.message'], 'plain string');
   });
@@ -206,7 +203,7 @@ describe('openTelemetry: span()', () => {
       t.span('wscengine.read', {}, () => Promise.reject(new WebSocketCloseError(1000, 'bye'))),
     );
     await assert.rejects(t.span('wscengine.read', {}, () => Promise.reject(new WebSocketCloseError(1006))));
-    const [orderly, abnormal] = tracing.spans();
+    const [orderly, abnormal] = tracing().spans();
     assert.equal(orderly.status.code, SpanStatusCode.UNSET);
     assert.equal(orderly.events.length, 0);
     assert.equal(orderly.attributes['websocket.close.code'], 1000);
@@ -223,7 +220,7 @@ describe('openTelemetry: span()', () => {
         throw error;
       }),
     );
-    const serialized = JSON.stringify(tracing.spans()[0].events) + tracing.spans()[0].status.message;
+    const serialized = JSON.stringify(tracing().spans()[0].events) + tracing().spans()[0].status.message;
     assert.ok(!serialized.includes('SECRET'));
     assert.ok(!serialized.includes('PASSWORD'));
     assert.match(serialized, /wss:\/\/h\.example\/\?token=REDACTED/);
@@ -235,23 +232,23 @@ describe('openTelemetry: span()', () => {
   });
 
   it('makes its span the parent of spans the user starts inside fn', () => {
-    const userTracer = tracing.provider.getTracer('user');
+    const userTracer = tracing().provider.getTracer('user');
     telemetry().span('wscengine.on_message', {}, () => userTracer.startSpan('user.work').end());
-    const [user, engine] = tracing.spans();
+    const [user, engine] = tracing().spans();
     assert.equal(user.name, 'user.work');
     assert.equal(user.parentSpanContext?.spanId, engine.spanContext().spanId);
     assert.equal(user.spanContext().traceId, engine.spanContext().traceId);
   });
 
   it('keeps its span active across an await inside fn', async () => {
-    const userTracer = tracing.provider.getTracer('user');
+    const userTracer = tracing().provider.getTracer('user');
     await telemetry().span('wscengine.on_message', {}, async () => {
       await Promise.resolve();
       await new Promise<void>((resolve) => setImmediate(resolve));
       userTracer.startSpan('user.after-await').end();
     });
-    const user = tracing.byName('user.after-await')[0];
-    const engine = tracing.byName('wscengine.on_message')[0];
+    const user = tracing().byName('user.after-await')[0];
+    const engine = tracing().byName('wscengine.on_message')[0];
     assert.equal(user.parentSpanContext?.spanId, engine.spanContext().spanId);
   });
 
@@ -259,10 +256,13 @@ describe('openTelemetry: span()', () => {
     const t = telemetry();
     await t.span('wscengine.start', {}, async () => {
       await t.span('wscengine.dial', {}, async () => {});
-      assert.equal(trace.getActiveSpan()?.spanContext().spanId, tracing.spans()[0].parentSpanContext?.spanId);
+      assert.equal(
+        trace.getActiveSpan()?.spanContext().spanId,
+        tracing().spans()[0].parentSpanContext?.spanId,
+      );
     });
-    const start = tracing.byName('wscengine.start')[0];
-    const dial = tracing.byName('wscengine.dial')[0];
+    const start = tracing().byName('wscengine.start')[0];
+    const dial = tracing().byName('wscengine.dial')[0];
     assert.equal(dial.parentSpanContext?.spanId, start.spanContext().spanId);
     assert.equal(start.parentSpanContext, undefined);
     assert.equal(trace.getActiveSpan(), undefined);
