@@ -133,7 +133,12 @@ async function main(): Promise<number> {
     await server.kill();
   }
   const env = environment({ mode: mode.name, startedAt, loadStart, runs: mode.runs, dist });
-  const text = [formatHeader(env), ...scenarios.map(formatScenario), formatTargets(scenarios)].join('\n\n');
+  const judged = mode.name !== 'quick';
+  const text = [
+    formatHeader(env),
+    ...scenarios.map((s) => formatScenario(s, judged)),
+    formatTargets(scenarios, judged),
+  ].join('\n\n');
   console.log(`\n${text}\n`);
   // The raw numbers stay out of the tracked tree: the tables in bench/README.md are the record.
   const out = resolve(OUT_DIR, `results-${mode.name}.json`);

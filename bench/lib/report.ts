@@ -18,8 +18,19 @@ function pad(cells: string[], widths: number[]): string {
   return cells.map((c, i) => c.padEnd(widths[i])).join('  ');
 }
 
+/**
+ * The word for a target's outcome. A quick run takes too few samples to judge one (a few
+ * runs, 6 interleaved pairs): it says how the figure fell, in lower case, and leaves the
+ * verdict to `npm run bench`.
+ */
+function verdictOf(pass: boolean | null, judged: boolean): string {
+  if (pass === null) return 'N/A ';
+  if (judged) return pass ? 'PASS' : 'FAIL';
+  return pass ? 'met ' : 'miss';
+}
+
 /** One scenario as a text table: median [min-max] of each metric, ratio vs raw ws, targets. */
-export function formatScenario(s: ScenarioResult): string {
+export function formatScenario(s: ScenarioResult, judged = true): string {
   const base = s.baseline ?? 'ws';
   const header = [
     'client',
@@ -33,7 +44,7 @@ export function formatScenario(s: ScenarioResult): string {
     const r = find(s.kinds, base) ? ratio(s.kinds, kind.kind, s.primary, base) : undefined;
     const target = s.targets.find((t) => t.kind === kind.kind);
     const verdict = target
-      ? `${target.text} ${target.pass === null ? 'N/A' : target.pass ? 'PASS' : 'FAIL'} (${target.detail})`
+      ? `${target.text} ${verdictOf(target.pass, judged).trim()} (${target.detail})`
       : '';
     return [
       kind.label,
@@ -86,13 +97,18 @@ export function formatHeader(env: ReturnType<typeof environment>): string {
   ].join('\n');
 }
 
-export function formatTargets(scenarios: ScenarioResult[]): string {
+export function formatTargets(scenarios: ScenarioResult[], judged = true): string {
   const lines = [
     '## Targets (ratio = median over runs of kind / raw ws within the same run; "interleaved": over pairs of interleaved bursts)',
   ];
+  if (!judged) {
+    lines.push(
+      'quick mode: too few samples to judge a target ("met"/"miss" say how each figure fell); `npm run bench` judges them',
+    );
+  }
   for (const s of scenarios) {
     for (const t of s.targets) {
-      const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL';
+      const verdict = verdictOf(t.pass, judged);
       const label = find(s.kinds, t.kind)?.label ?? t.kind;
       lines.push(`${verdict}  ${s.title} - ${label}: ${t.text} (measured ${t.detail})`);
     }
