@@ -3,6 +3,7 @@ import { type KeepaliveOptions, type WebSocketConnectionAdapter, WebSocketEngine
 import { type FaultProxy, startFaultProxy } from '../src/testing/node/index.js';
 import { type Random, random } from './random.js';
 import { Report } from './report.js';
+import { leftAfter, resources } from './resources.js';
 import { HEARTBEAT, SoakServer } from './server.js';
 import { EngineTracker, type StopMoment } from './tracker.js';
 
@@ -47,25 +48,6 @@ const FAULTS: readonly [string, number][] = [
   ['server drop', 1],
 ];
 
-/** Resource kinds alive now (sockets, timers, servers), sorted; the terminal's own left out. */
-export function resources(): string[] {
-  return process
-    .getActiveResourcesInfo()
-    .filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback')
-    .sort();
-}
-
-/** What is alive now beyond `baseline`, kind by kind. */
-export function beyond(baseline: readonly string[]): string[] {
-  const left = [...baseline];
-  return resources().filter((r) => {
-    const i = left.indexOf(r);
-    if (i < 0) return true;
-    left.splice(i, 1);
-    return false;
-  });
-}
-
 /** Heap in use after full garbage collections, or undefined without --expose-gc. */
 export async function settledHeap(): Promise<number | undefined> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -93,9 +75,7 @@ export async function runPhase(options: PhaseOptions): Promise<Report> {
   report.durationMs = performance.now() - started;
   // Late callbacks (after a stop resolved) would show up now.
   await sleep(200);
-  const deadline = performance.now() + 3_000;
-  while (beyond(baseline).length > 0 && performance.now() < deadline) await sleep(10);
-  report.handlesLeft = beyond(baseline);
+  report.handlesLeft = await leftAfter(baseline, 3_000);
   if (report.handlesLeft.length > 0)
     report.violation('handles back at baseline', report.handlesLeft.join(', '));
   const heapAfter = await settledHeap();

@@ -32,15 +32,9 @@ import {
 import { type ConformancePeer, createInMemoryPair, type PeerConnection } from '../src/testing/index.js';
 import { startWsPeer } from '../src/testing/node/index.js';
 import { until } from './engine/helpers.js';
-import { expectError, thrown } from './support/expect-error.js';
+import { expectError, rejection, thrown } from './support/expect-error.js';
 
 const text = (data: string): Message => ({ type: MessageType.Text, data });
-
-const rejection = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => error,
-  );
 
 /**
  * A running engine over the in-memory pair, as the thing "accepted before": before each

@@ -25,17 +25,12 @@ import { startFaultProxy, startWsPeer } from '../../src/testing/node/index.js';
 import { secretsIn } from '../core/leak-check.js';
 import { until } from '../engine/helpers.js';
 import { createMetrics, createTracing } from '../otel/helpers.js';
+import { rejection } from '../support/expect-error.js';
 
 // The self-signed certificate for 127.0.0.1 (valid until 2126) the CLI's TLS tests use.
 const fixture = (name: string) => readFileSync(new URL(`../cli/fixtures/${name}`, import.meta.url));
 const CERT = fixture('self-signed-cert.pem');
 const KEY = fixture('self-signed-key.pem');
-
-const rejection = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => error,
-  );
 
 describe('wss: certificates are verified by default', { timeout: 20_000 }, () => {
   let https: HttpsServer;

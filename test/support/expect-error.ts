@@ -25,3 +25,11 @@ export function thrown(fn: () => unknown): unknown {
   }
   return assert.fail('nothing was thrown');
 }
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => assert.fail('expected a rejection'),
+    (error: unknown) => error,
+  );
+}

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { leftAfter, resources } from '../../../soak/resources.js';
 import { WsAdapter } from '../../../src/adapters/ws/index.js';
 import {
   DialError,
@@ -16,41 +17,12 @@ import { WebSocketClientMock } from '../../../src/testing/client-mock.js';
 import type { ConformancePeer } from '../../../src/testing/index.js';
 import { type FaultProxy, startFaultProxy, startWsPeer } from '../../../src/testing/node/index.js';
 import { until } from '../../engine/helpers.js';
+import { rejection } from '../../support/expect-error.js';
 
 const text = (data: string): Message => ({ type: MessageType.Text, data });
 
-/** Resource types that outlive a test when something leaks (sockets, timers). */
-function resources(): string[] {
-  return process
-    .getActiveResourcesInfo()
-    .filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback')
-    .sort();
-}
-
-/** Resources of a kind beyond what `baseline` had of it. */
-function beyond(baseline: string[]): string[] {
-  const left = [...baseline];
-  return resources().filter((r) => {
-    const i = left.indexOf(r);
-    if (i < 0) return true;
-    left.splice(i, 1);
-    return false;
-  });
-}
-
 async function settlesTo(baseline: string[], withinMs = 2_000): Promise<void> {
-  const deadline = performance.now() + withinMs;
-  while (beyond(baseline).length > 0 && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  assert.deepEqual(beyond(baseline), []);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => error,
-  );
+  assert.deepEqual(await leftAfter(baseline, withinMs), []);
 }
 
 describe('startFaultProxy', { timeout: 30_000 }, () => {
