@@ -55,10 +55,11 @@ export class WebSocketEngine implements RunHost {
   /** Replies to requests and pulled messages, for an engine that has them. */
   readonly #messaging: Messaging | undefined;
   /**
-   * Sends waiting for a ready session (with `outbox` on), made by the first. The engine's,
-   * not a run's: a send made before `start()`, or after a run ended, waits for the next.
+   * @internal Run host: sends waiting for a ready session, with the `outbox` option. The
+   * engine's, not a run's: a send made before `start()`, or after a run ended, waits for
+   * the next.
    */
-  #outbox: Outbox<Session> | undefined;
+  readonly outbox: Outbox<Session> | undefined;
 
   /** @throws InvalidOptionsError listing every invalid option. */
   constructor(options: WebSocketEngineOptions) {
@@ -70,22 +71,13 @@ export class WebSocketEngine implements RunHost {
       : resolved;
     this.mutex = new EngineReadMutex();
     this.#messaging = Messaging.for(this.options);
+    const { outbox, clock } = this.options;
+    this.outbox = outbox && new Outbox(outbox, clock);
   }
 
   /** @internal The callbacks the sessions call: the user's, with replies to requests taken out. */
   get client(): WebSocketClient {
     return this.#messaging?.client ?? this.options.client;
-  }
-
-  /** @internal Run host: the sends waiting for a ready session, if any waited yet. */
-  get outbox(): Outbox<Session> | undefined {
-    return this.#outbox;
-  }
-
-  /** @internal Run host: the outbox, made on first use; only with the `outbox` option. */
-  openOutbox(): Outbox<Session> {
-    this.#outbox ??= new Outbox(this.options.outbox!, this.options.clock);
-    return this.#outbox;
   }
 
   /** @internal The adapter as the reader uses it and callbacks see it (`conn`). */
@@ -149,7 +141,7 @@ export class WebSocketEngine implements RunHost {
     const run = this.#run;
     if (run === undefined || run.phase === 'over') {
       // Nothing runs, but sends made since may wait for a next start: stop() ends that too.
-      this.#outbox?.abortAll('the engine was stopped');
+      this.outbox?.abortAll('the engine was stopped');
       return Promise.resolve();
     }
     return traced(
@@ -249,9 +241,9 @@ export class WebSocketEngine implements RunHost {
     }
     const run = this.#run;
     if (run !== undefined && !run.exitRequested) return run;
-    if (this.options.outbox !== undefined) {
+    if (this.outbox !== undefined) {
       // A run that is ending rejects what waits when it ends; after it, the next run writes it.
-      return this.openOutbox().add(data as string | Uint8Array, options?.signal);
+      return this.outbox.add(data as string | Uint8Array, options?.signal);
     }
     return Promise.reject(
       new ConnectionClosedError(`${method}(): the engine is not started; call start() first`),
@@ -274,6 +266,7 @@ export class WebSocketEngine implements RunHost {
     );
     return pending.reply;
   }
+
   private async doStart(signal: AbortSignal | undefined): Promise<void> {
     const run = new Run(this);
     this.#run = run;

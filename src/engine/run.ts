@@ -22,10 +22,8 @@ export interface RunHost {
   readonly options: ResolvedOptions;
   /** The callbacks the sessions call (the user's, with replies to requests taken out). */
   readonly client: WebSocketClient;
-  /** Sends waiting for a ready session, if any waited yet (with `outbox` on). */
+  /** Sends waiting for a ready session; with the `outbox` option only. */
   readonly outbox: Outbox<Session> | undefined;
-  /** The outbox, made on first use; only with `outbox` on. */
-  openOutbox(): Outbox<Session>;
   /** A session of the run started to end (requests written on it fail now). */
   sessionEnding(session: Session): void;
   /** The run is over (called once, after `onExit`). */
@@ -170,13 +168,14 @@ export class Run implements RunContext {
    * waits there too, and the end rejects it with its payload (`ERR_SEND_ABORTED`).
    */
   private queue(data: string | Uint8Array, signal: AbortSignal | undefined): Promise<Session> {
-    if (this.options.outbox === undefined) {
+    const outbox = this.#host.outbox;
+    if (outbox === undefined) {
       const why = this.exitRequested
         ? 'the engine is stopping'
         : 'no connection is ready (connecting or reconnecting); the outbox option queues sends meanwhile';
       return Promise.reject(new ConnectionClosedError(`send(): ${why}`));
     }
-    return this.#host.openOutbox().add(data, signal);
+    return outbox.add(data, signal);
   }
 
   /** Ends the run: the session shuts down, no reconnect follows. */
